@@ -1,0 +1,181 @@
+//! Command-line arguments (clap derive). Doc comments here are the `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::period::PeriodKind;
+
+const EXAMPLES: &str = "\
+Examples:
+  kpi score actuals.csv                      score with ./kpi.toml or the built-in scorecard
+  kpi score --format csv -o out.csv *.csv    several files into one CSV
+  kpi score --period quarter q3.csv          data without a period column, scored as a quarter
+  kpi check actuals.csv                      report every problem in the config and data
+  kpi init                                   write the built-in scorecard to ./kpi.toml to edit
+
+Exit status: 0 success, 1 invalid config or data, 2 usage error, 3 a total below --fail-under.";
+
+/// Score KPI actuals against a weighted scorecard, exactly.
+///
+/// kpi reads a scorecard definition (kpi.toml; the customer-service manager's form is
+/// built in) and CSV files of actual values, and prints banded, weighted scorecards.
+#[derive(Debug, Parser)]
+#[command(name = "kpi", version, after_help = EXAMPLES)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Score data files and print the scorecards.
+    #[command(after_help = "\
+Examples:
+  kpi score actuals.csv
+  kpi score --format json --period quarter wide.csv
+  kpi score --missing skip --fail-under 60 offices.csv
+  cat actuals.csv | kpi score -")]
+    Score(ScoreArgs),
+    /// Check the scorecard definition and data files; report every problem.
+    #[command(after_help = "\
+Examples:
+  kpi check                   check the scorecard definition only
+  kpi check data/*.csv        check the definition and every data file")]
+    Check(CheckArgs),
+    /// Write the built-in scorecard definition out as kpi.toml, to edit.
+    Init(InitArgs),
+}
+
+/// Where the scorecard and the data come from, and how to read them.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// CSV data files; `-` (or none) reads standard input.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<String>,
+
+    /// The scorecard definition [default: $KPI_CONFIG, else ./kpi.toml, else built in].
+    #[arg(short, long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// Period kind of the scorecards: month|quarter|half|year (also m q h y, 月 季 半年 年 …).
+    /// Finer data is rolled up into it; data without a period column is scored as this
+    /// kind [default: each row's own period kind, or month].
+    #[arg(short, long, value_name = "KIND", value_parser = parse_period_kind)]
+    pub period: Option<PeriodKind>,
+
+    /// What to do with an assessed indicator that has no value.
+    #[arg(long, value_enum, default_value_t = MissingArg::Error)]
+    pub missing: MissingArg,
+
+    /// When rolling up, combine the values there are instead of requiring every month
+    /// (or quarter, or half) of the period.
+    #[arg(long)]
+    pub partial: bool,
+
+    /// Skip unknown indicators and columns instead of failing.
+    #[arg(long)]
+    pub ignore_unknown: bool,
+
+    /// Read data files in this encoding instead of detecting it.
+    #[arg(long, value_enum, value_name = "ENCODING")]
+    pub encoding: Option<EncodingArg>,
+
+    /// Field delimiter of data files: `,` `;` or `tab` [default: detected from the header].
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
+}
+
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
+
+    /// Write to PATH (atomically: a failed run leaves no partial file) instead of stdout.
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+
+    /// Language of table and markdown words [default: zh when LC_ALL, LC_MESSAGES or LANG starts with zh, else en].
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+
+    /// Start CSV output with a UTF-8 byte order mark, for Excel.
+    #[arg(long)]
+    pub bom: bool,
+
+    /// Exit with status 3 when any scorecard's total is below N.
+    #[arg(long, value_name = "N")]
+    pub fail_under: Option<rust_decimal::Decimal>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write the definition.
+    #[arg(default_value = "kpi.toml")]
+    pub path: PathBuf,
+
+    /// Overwrite PATH if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Table,
+    Csv,
+    Json,
+    Markdown,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MissingArg {
+    /// An assessed indicator without a value is an error.
+    Error,
+    /// Score it 0 (band below).
+    Zero,
+    /// Leave it out and share its weight among the rest.
+    Skip,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    En,
+    Zh,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EncodingArg {
+    #[value(alias = "utf-8")]
+    Utf8,
+    #[value(alias = "gbk", alias = "gb2312")]
+    Gb18030,
+    #[value(alias = "utf-16le")]
+    Utf16le,
+    #[value(alias = "utf-16be")]
+    Utf16be,
+}
+
+fn parse_period_kind(text: &str) -> Result<PeriodKind, String> {
+    PeriodKind::from_cli(text).ok_or_else(|| {
+        format!("unknown period kind {text:?}; use month, quarter, half or year")
+    })
+}
+
+fn parse_delimiter(text: &str) -> Result<u8, String> {
+    match text {
+        "," | "comma" => Ok(b','),
+        ";" | "semicolon" => Ok(b';'),
+        "\t" | "\\t" | "tab" => Ok(b'\t'),
+        _ => Err(format!("unsupported delimiter {text:?}; use , ; or tab")),
+    }
+}

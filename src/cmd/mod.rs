@@ -1,0 +1,292 @@
+//! Commands: the only code that reads files, the environment and the terminal.
+
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+
+use crate::actuals::{Actuals, CardData, ReadOptions};
+use crate::cli::{Cli, Command, EncodingArg, InputArgs, MissingArg};
+use crate::config;
+use crate::diag::Diagnostic;
+use crate::encoding::Encoding;
+use crate::model::{Lang, Scorecard};
+use crate::score::{CardError, MissingPolicy, ScoredCard, score_card};
+
+pub mod check;
+pub mod init;
+pub mod score;
+
+/// Exit statuses (SPEC §8).
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_INVALID: i32 = 1;
+pub const EXIT_USAGE: i32 = 2;
+pub const EXIT_FAIL_UNDER: i32 = 3;
+
+pub fn run(cli: Cli) -> i32 {
+    let result = match cli.command {
+        Command::Score(args) => score::run(&args),
+        Command::Check(args) => check::run(&args),
+        Command::Init(args) => init::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        // A closed pipe (`kpi score … | head -1`) is the reader's choice, not an error.
+        Err(e) if is_broken_pipe(&e) => EXIT_OK,
+        Err(e) => {
+            eprintln!("kpi: error: {e:#}");
+            EXIT_INVALID
+        }
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error
+        .chain()
+        .filter_map(|e| e.downcast_ref::<io::Error>())
+        .any(|e| e.kind() == io::ErrorKind::BrokenPipe)
+}
+
+/// The scorecard definition in force (SPEC §2.1), with the name messages use for it.
+pub fn load_config(explicit: Option<&Path>) -> Result<(Scorecard, String), Vec<Diagnostic>> {
+    let from_env = std::env::var_os("KPI_CONFIG").filter(|v| !v.is_empty()).map(PathBuf::from);
+    let local = Path::new("kpi.toml");
+    let path = explicit
+        .map(Path::to_path_buf)
+        .or(from_env)
+        .or_else(|| local.is_file().then(|| local.to_path_buf()));
+    let Some(path) = path else {
+        return config::parse(config::BUILTIN, config::BUILTIN_NAME)
+            .map(|def| (def, config::BUILTIN_NAME.to_string()));
+    };
+    let name = path.display().to_string();
+    let text = match std::fs::read(&path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                let line = 1 + e.as_bytes()[..e.utf8_error().valid_up_to()]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count();
+                return Err(vec![Diagnostic::error(&name, line, 1, "the scorecard definition is not valid UTF-8")
+                    .with_hint(Some("save kpi.toml as UTF-8".into()))]);
+            }
+        },
+        Err(e) => return Err(vec![read_error(&name, &e)]),
+    };
+    config::parse(&text, &name).map(|def| (def, name))
+}
+
+/// A file that could not be read, as a diagnostic.
+pub fn read_error(name: &str, error: &io::Error) -> Diagnostic {
+    let message = match error.kind() {
+        io::ErrorKind::NotFound => "no such file".to_string(),
+        io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        io::ErrorKind::IsADirectory => "is a directory, not a file".to_string(),
+        _ => format!("cannot read: {error}"),
+    };
+    Diagnostic::error(name, 0, 0, message)
+}
+
+/// What every command that reads data has in hand: the definition, the data, and the
+/// problems found so far.
+pub struct Loaded {
+    pub def: Scorecard,
+    pub actuals: Actuals,
+    /// The cards to score, in print order: rolled up when `--period` asks for it.
+    pub cards: Vec<CardData>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Files read: the definition (when from a file) and the data files.
+    pub files: usize,
+}
+
+/// Loads the definition and every data file, collecting every problem. `Err` holds the
+/// definition's problems: without a definition, no data can be read.
+pub fn load(input: &InputArgs, read_stdin_by_default: bool) -> Result<Loaded, Vec<Diagnostic>> {
+    let (def, config_name) = load_config(input.config.as_deref())?;
+    let options = ReadOptions {
+        encoding: input.encoding.map(|e| match e {
+            EncodingArg::Utf8 => Encoding::Utf8,
+            EncodingArg::Gb18030 => Encoding::Gb18030,
+            EncodingArg::Utf16le => Encoding::Utf16Le,
+            EncodingArg::Utf16be => Encoding::Utf16Be,
+        }),
+        delimiter: input.delimiter,
+        period: input.period,
+        ignore_unknown: input.ignore_unknown,
+    };
+    let mut files = input.files.clone();
+    if files.is_empty() && read_stdin_by_default {
+        files.push("-".to_string());
+    }
+    let mut actuals = Actuals::new();
+    let mut diagnostics = Vec::new();
+    for file in &files {
+        let (name, bytes) = if file == "-" {
+            let mut bytes = Vec::new();
+            match io::stdin().lock().read_to_end(&mut bytes) {
+                Ok(_) => ("<stdin>".to_string(), bytes),
+                Err(e) => {
+                    diagnostics.push(read_error("<stdin>", &e));
+                    continue;
+                }
+            }
+        } else {
+            match std::fs::read(file) {
+                Ok(bytes) => (file.clone(), bytes),
+                Err(e) => {
+                    diagnostics.push(read_error(file, &e));
+                    continue;
+                }
+            }
+        };
+        diagnostics.extend(actuals.read(&def, &name, &bytes, &options));
+    }
+    actuals.sort();
+    let cards = match input.period {
+        Some(kind) => {
+            let (cards, problems) = crate::rollup::roll_up(&def, &actuals, kind, input.partial);
+            diagnostics.extend(problems);
+            cards
+        }
+        None => std::mem::take(&mut actuals.cards),
+    };
+    let config_files = usize::from(config_name != config::BUILTIN_NAME);
+    Ok(Loaded {
+        def,
+        actuals,
+        cards,
+        diagnostics,
+        files: files.len() + config_files,
+    })
+}
+
+pub fn missing_policy(arg: MissingArg) -> MissingPolicy {
+    match arg {
+        MissingArg::Error => MissingPolicy::Error,
+        MissingArg::Zero => MissingPolicy::Zero,
+        MissingArg::Skip => MissingPolicy::Skip,
+    }
+}
+
+/// Scores every card read, adding a located diagnostic for each card that cannot be.
+pub fn score_all(loaded: &mut Loaded, missing: MissingPolicy) -> Vec<ScoredCard> {
+    let def = &loaded.def;
+    let actuals = &loaded.actuals;
+    let mut cards = Vec::with_capacity(loaded.cards.len());
+    for card in &loaded.cards {
+        let values: Vec<_> = card
+            .values
+            .iter()
+            .map(|o| o.as_ref().and_then(|o| o.value).map(|v| v.amount))
+            .collect();
+        match score_card(def, card.key.kind, &values, missing) {
+            Ok(score) => cards.push(ScoredCard {
+                subject: card.key.subject.clone(),
+                period: card.key.period_label(),
+                kind: card.key.kind,
+                score,
+            }),
+            Err(errors) => {
+                for error in errors {
+                    let diagnostic = match error {
+                        CardError::MissingValue(i) => {
+                            let observation = card.values[i].as_ref();
+                            if observation.is_some_and(|o| o.invalid) {
+                                continue; // already reported as an invalid value
+                            }
+                            let loc = observation.map_or(card.first, |o| o.loc);
+                            let id = &def.indicators[i].id;
+                            Diagnostic::error(
+                                &actuals.files[loc.file],
+                                loc.line,
+                                loc.col,
+                                format!("no value for `{id}` ({}), which is assessed in a {}", card.key.describe(), card.key.kind),
+                            )
+                            .with_hint(Some("give it a value, or use --missing zero or --missing skip".into()))
+                        }
+                        CardError::NothingToScore => Diagnostic::error(
+                            &actuals.files[card.first.file],
+                            card.first.line,
+                            card.first.col,
+                            format!("nothing to score for {}: no assessed indicator has a value", card.key.describe()),
+                        )
+                        .with_hint(Some(format!(
+                            "check that the period kind ({}) is one the indicators have targets for",
+                            card.key.kind
+                        ))),
+                    };
+                    loaded.diagnostics.push(diagnostic);
+                }
+            }
+        }
+    }
+    cards
+}
+
+/// The language of human words (SPEC §7): `--lang`, else the locale.
+pub fn detect_lang() -> Lang {
+    let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .find(|v| !v.is_empty())
+        .unwrap_or_default();
+    if locale.starts_with("zh") { Lang::Zh } else { Lang::En }
+}
+
+/// Colours on a terminal only, and never with `NO_COLOR`.
+pub fn use_color(to_stdout: bool) -> bool {
+    to_stdout
+        && io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Prints diagnostics, one after another.
+pub fn print_diagnostics(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
+    for d in diagnostics {
+        writeln!(out, "{d}")?;
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to `path`: atomically (a temporary file in the same folder, then a
+/// rename) when `path` is a regular file or does not exist yet; directly for anything
+/// else, such as `/dev/null` or a FIFO, which must never be replaced.
+pub fn write_output(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() => {
+            let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
+            file.write_all(bytes)?;
+            return file.flush();
+        }
+        _ => {}
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut temp = tempfile::Builder::new().prefix(".kpi-").tempfile_in(dir)?;
+    temp.write_all(bytes)?;
+    temp.as_file().sync_all()?;
+    keep_permissions(path, temp.as_file())?;
+    temp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// A replaced file keeps its permissions; a new one gets the usual 0644, not the
+/// temporary file's 0600.
+fn keep_permissions(path: &Path, temp: &std::fs::File) -> io::Result<()> {
+    let permissions = match std::fs::metadata(path) {
+        Ok(meta) => meta.permissions(),
+        Err(_) => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::Permissions::from_mode(0o644)
+            }
+            #[cfg(not(unix))]
+            {
+                return Ok(());
+            }
+        }
+    };
+    temp.set_permissions(permissions)
+}

@@ -1,0 +1,98 @@
+//! Exact decimal arithmetic: half-up rounding and quotients rounded exactly.
+//!
+//! `rust_decimal` divides to 28 significant digits, which is almost always enough,
+//! but a quotient that lies a hair off a rounding midpoint could round the wrong way.
+//! Every division in `kpi` ends in a rounding to a fixed number of places, so it is done
+//! here in integers: the result is the exact quotient rounded half-up (halves away from
+//! zero, 四舍五入).
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// Rounds half away from zero to `dp` decimal places.
+pub fn round_half_up(value: Decimal, dp: u32) -> Decimal {
+    value.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// `numerator / denominator`, rounded half-up to `dp` places; `None` when the
+/// denominator is zero or the result does not fit a `Decimal`.
+pub fn div_half_up(numerator: Decimal, denominator: Decimal, dp: u32) -> Option<Decimal> {
+    if denominator.is_zero() {
+        return None;
+    }
+    exact_div(numerator, denominator, dp).or_else(|| {
+        // Operands too large for i128 arithmetic: fall back to a 28-digit quotient.
+        numerator
+            .checked_div(denominator)
+            .map(|q| round_half_up(q, dp))
+    })
+}
+
+fn exact_div(numerator: Decimal, denominator: Decimal, dp: u32) -> Option<Decimal> {
+    // n = a / 10^sa, d = b / 10^sb, so n / d * 10^dp = a * 10^(sb + dp) / (b * 10^sa).
+    let a = numerator.mantissa();
+    let b = denominator.mantissa();
+    let num = a.checked_mul(10i128.checked_pow(denominator.scale() + dp)?)?;
+    let den = b.checked_mul(10i128.checked_pow(numerator.scale())?)?;
+    let (n, d) = (num.unsigned_abs(), den.unsigned_abs());
+    let mut q = n / d;
+    let r = n % d;
+    if r >= d - r {
+        q += 1;
+    }
+    let q = i128::try_from(q).ok()?;
+    let signed = if (num < 0) != (den < 0) { -q } else { q };
+    Decimal::try_from_i128_with_scale(signed, dp).ok()
+}
+
+/// A decimal with exactly `dp` places, for output (`66` → `66.00`).
+pub fn fixed(value: Decimal, dp: u32) -> String {
+    let mut v = round_half_up(value, dp);
+    v.rescale(dp);
+    v.to_string()
+}
+
+/// A decimal without trailing zeros (`2.70` → `2.7`, `95.0` → `95`).
+pub fn plain(value: Decimal) -> String {
+    value.normalize().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn rounds_halves_away_from_zero() {
+        assert_eq!(round_half_up(d("60.125"), 2), d("60.13"));
+        assert_eq!(round_half_up(d("60.135"), 2), d("60.14"));
+        assert_eq!(round_half_up(d("-0.005"), 2), d("-0.01"));
+        assert_eq!(round_half_up(d("2.345"), 2), d("2.35"));
+    }
+
+    #[test]
+    fn division_rounds_the_exact_quotient() {
+        assert_eq!(div_half_up(d("1"), d("3"), 2), Some(d("0.33")));
+        assert_eq!(div_half_up(d("2"), d("3"), 2), Some(d("0.67")));
+        // 20 * 100 / 89 = 22.4719...
+        assert_eq!(div_half_up(d("2000"), d("89"), 2), Some(d("22.47")));
+        // exactly a half: 1 / 8 = 0.125
+        assert_eq!(div_half_up(d("1"), d("8"), 2), Some(d("0.13")));
+        assert_eq!(div_half_up(d("-1"), d("8"), 2), Some(d("-0.13")));
+        assert_eq!(div_half_up(d("1"), d("-8"), 2), Some(d("-0.13")));
+        assert_eq!(div_half_up(d("0.5"), d("0.04"), 0), Some(d("13")));
+        assert_eq!(div_half_up(d("1"), d("0"), 2), None);
+    }
+
+    #[test]
+    fn fixed_and_plain_forms() {
+        assert_eq!(fixed(d("66"), 2), "66.00");
+        assert_eq!(fixed(d("2.7"), 2), "2.70");
+        assert_eq!(plain(d("2.70")), "2.7");
+        assert_eq!(plain(d("95.000")), "95");
+        assert_eq!(plain(d("0.92")), "0.92");
+    }
+}

@@ -1,0 +1,88 @@
+//! JSON output (SPEC §7): exact decimal numbers with the same places as CSV.
+
+use std::io::{self, Write};
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+use serde_json::Number;
+
+use crate::model::Scorecard;
+use crate::num::{fixed, plain};
+use crate::score::ScoredCard;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    scorecards: Vec<Card<'a>>,
+}
+
+#[derive(Serialize)]
+struct Card<'a> {
+    subject: &'a str,
+    period: &'a str,
+    period_kind: &'static str,
+    total: Number,
+    band: &'static str,
+    indicators: Vec<Line<'a>>,
+}
+
+#[derive(Serialize)]
+struct Line<'a> {
+    id: &'a str,
+    name: &'a str,
+    unit: &'a str,
+    better: &'static str,
+    target: Option<Number>,
+    actual: Option<Number>,
+    band: &'static str,
+    score: Option<Number>,
+    weight: Number,
+    effective_weight: Option<Number>,
+    points: Option<Number>,
+}
+
+/// A JSON number written exactly as `text` (serde_json's `arbitrary_precision`).
+fn number(text: String) -> io::Result<Number> {
+    Number::from_str(&text)
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("number {text:?}: {e}")))
+}
+
+fn two(d: Decimal) -> io::Result<Number> {
+    number(fixed(d, 2))
+}
+
+fn exact(d: Decimal) -> io::Result<Number> {
+    number(plain(d))
+}
+
+pub fn write(def: &Scorecard, cards: &[ScoredCard], out: &mut dyn Write) -> io::Result<()> {
+    let mut scorecards = Vec::with_capacity(cards.len());
+    for card in cards {
+        let mut indicators = Vec::with_capacity(def.indicators.len());
+        for (indicator, line) in def.indicators.iter().zip(&card.score.indicators) {
+            indicators.push(Line {
+                id: &indicator.id,
+                name: &indicator.name,
+                unit: &indicator.unit,
+                better: indicator.better.key(),
+                target: line.target.map(exact).transpose()?,
+                actual: line.actual.map(exact).transpose()?,
+                band: line.band.id(),
+                score: line.score.map(two).transpose()?,
+                weight: exact(indicator.weight)?,
+                effective_weight: line.effective_weight.map(two).transpose()?,
+                points: line.points.map(two).transpose()?,
+            });
+        }
+        scorecards.push(Card {
+            subject: &card.subject,
+            period: &card.period,
+            period_kind: card.kind.key(),
+            total: two(card.score.total)?,
+            band: card.score.band.id(),
+            indicators,
+        });
+    }
+    serde_json::to_writer_pretty(&mut *out, &Document { scorecards })?;
+    out.write_all(b"\n")
+}

@@ -1,0 +1,144 @@
+//! Scored cards → bytes, one module per format. Renderers format numbers and words;
+//! they never compute a score.
+
+use std::io::{self, Write};
+
+use rust_decimal::Decimal;
+
+use crate::model::{Band, Indicator, Lang, Scorecard};
+use crate::num::{fixed, plain};
+use crate::score::{IndicatorScore, ScoredCard};
+
+pub mod csv;
+pub mod json;
+pub mod markdown;
+pub mod table;
+
+/// The output formats `kpi score` can write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+    Markdown,
+}
+
+/// Settings resolved from flags and the environment before rendering.
+#[derive(Clone, Copy, Debug)]
+pub struct RenderOptions {
+    pub lang: Lang,
+    /// Band colours (a terminal, and no `NO_COLOR`).
+    pub color: bool,
+    /// A UTF-8 BOM before CSV, for Excel.
+    pub bom: bool,
+}
+
+pub fn render(
+    format: Format,
+    def: &Scorecard,
+    cards: &[ScoredCard],
+    options: &RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Table => table::write(def, cards, options, out),
+        Format::Csv => csv::write(def, cards, options, out),
+        Format::Json => json::write(def, cards, out),
+        Format::Markdown => markdown::write(def, cards, options, out),
+    }
+}
+
+/// The human words of table and markdown output.
+pub(crate) struct Words {
+    pub headers: [&'static str; 7],
+    pub total: &'static str,
+}
+
+pub(crate) fn words(lang: Lang) -> Words {
+    match lang {
+        Lang::En => Words {
+            headers: ["Indicator", "Target", "Actual", "Band", "Score", "Weight", "Points"],
+            total: "Total",
+        },
+        Lang::Zh => Words {
+            headers: ["指标", "目标", "实际", "绩效", "分数", "权重", "得分"],
+            total: "总分",
+        },
+    }
+}
+
+/// A card's title: the scorecard's title, subject and period, whichever are known.
+pub(crate) fn card_title(def: &Scorecard, card: &ScoredCard, lang: Lang) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    let title = def.title(lang);
+    if !title.is_empty() {
+        parts.push(title);
+    }
+    if !card.subject.is_empty() {
+        parts.push(&card.subject);
+    }
+    let period = if card.period.is_empty() {
+        kind_word(card.kind, lang)
+    } else {
+        &card.period
+    };
+    parts.push(period);
+    parts.join(" · ")
+}
+
+fn kind_word(kind: crate::model::PeriodKind, lang: Lang) -> &'static str {
+    use crate::model::PeriodKind::*;
+    match (lang, kind) {
+        (Lang::En, Month) => "month",
+        (Lang::En, Quarter) => "quarter",
+        (Lang::En, Half) => "half-year",
+        (Lang::En, Year) => "year",
+        (Lang::Zh, Month) => "月度",
+        (Lang::Zh, Quarter) => "季度",
+        (Lang::Zh, Half) => "半年度",
+        (Lang::Zh, Year) => "年度",
+    }
+}
+
+/// A value with its unit, as people read it: `0.92%`, `2.7 次/台`.
+pub(crate) fn with_unit(value: Decimal, unit: &str) -> String {
+    match unit {
+        "" => plain(value),
+        "%" => format!("{}%", plain(value)),
+        unit => format!("{} {unit}", plain(value)),
+    }
+}
+
+/// One indicator's row of human-readable cells: indicator, target, actual, band,
+/// score, weight, points. `—` stands for an absent number.
+pub(crate) fn human_row(indicator: &Indicator, line: &IndicatorScore, lang: Lang) -> [String; 7] {
+    let dash = || "—".to_string();
+    let unit = indicator.unit.as_str();
+    [
+        indicator.display_name(lang).to_string(),
+        line.target.map_or_else(dash, |t| with_unit(t, unit)),
+        line.actual.map_or_else(dash, |a| with_unit(a, unit)),
+        line.band.label(lang).to_string(),
+        line.score.map_or_else(dash, |s| fixed(s, 2)),
+        line.effective_weight.map_or_else(dash, |w| fixed(w, 2)),
+        line.points.map_or_else(dash, |p| fixed(p, 2)),
+    ]
+}
+
+/// The total row of human-readable cells.
+pub(crate) fn human_total(card: &ScoredCard, lang: Lang) -> [String; 7] {
+    [
+        words(lang).total.to_string(),
+        String::new(),
+        String::new(),
+        card.score.band.label(lang).to_string(),
+        String::new(),
+        "100.00".to_string(),
+        fixed(card.score.total, 2),
+    ]
+}
+
+/// Whether a band is one of the four scored bands (the ones with a colour).
+pub(crate) fn is_scored(band: Band) -> bool {
+    !matches!(band, Band::Missing | Band::NotAssessed)
+}

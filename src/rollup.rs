@@ -1,0 +1,304 @@
+//! Rolling periods up (SPEC §6): monthly (or quarterly, half-yearly) cards combined
+//! into coarser ones by each indicator's `aggregate`, with every constituent period
+//! required unless `--partial`.
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+
+use crate::actuals::{Actuals, CardData, CardKey, Loc, Observation};
+use crate::diag::Diagnostic;
+use crate::model::{Aggregate, Indicator, PeriodKind, Scorecard};
+use crate::num::{div_half_up, round_half_up};
+use crate::period::Period;
+use crate::value::Value;
+
+/// Places every rolled-up value is rounded to.
+const PLACES: u32 = 4;
+
+/// Why values cannot be combined.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CombineError {
+    /// `ratio` over values some of which are `a/b` and some not.
+    MixedRatio,
+    /// Σb = 0 for a ratio of sums.
+    ZeroDenominator,
+    /// The result is out of the range of an exact decimal.
+    Overflow,
+}
+
+/// Combines one indicator's values (in period order) by its aggregate, rounded to 4 places.
+pub fn combine(indicator: &Indicator, values: &[Value]) -> Result<Value, CombineError> {
+    let amounts = values.iter().map(|v| v.amount);
+    let count = Decimal::from(values.len());
+    let mean = |total: Decimal| div_half_up(total, count, PLACES).ok_or(CombineError::Overflow);
+    let plain = |amount: Decimal| Value {
+        amount: round_half_up(amount, PLACES),
+        parts: None,
+    };
+    Ok(match indicator.aggregate {
+        Aggregate::Sum => plain(checked_sum(amounts.clone())?),
+        Aggregate::Mean => plain(mean(checked_sum(amounts.clone())?)?),
+        Aggregate::Last => plain(values.last().map_or(Decimal::ZERO, |v| v.amount)),
+        Aggregate::Min => plain(amounts.clone().min().unwrap_or_default()),
+        Aggregate::Max => plain(amounts.clone().max().unwrap_or_default()),
+        Aggregate::Ratio => {
+            let with_parts = values.iter().filter(|v| v.parts.is_some()).count();
+            if with_parts == 0 {
+                plain(mean(checked_sum(amounts.clone())?)?)
+            } else if with_parts < values.len() {
+                return Err(CombineError::MixedRatio);
+            } else {
+                let parts: Vec<(Decimal, Decimal)> = values.iter().filter_map(|v| v.parts).collect();
+                let a = checked_sum(parts.iter().map(|p| p.0))?;
+                let b = checked_sum(parts.iter().map(|p| p.1))?;
+                if b.is_zero() {
+                    return Err(CombineError::ZeroDenominator);
+                }
+                let numerator = if indicator.unit == "%" {
+                    a.checked_mul(Decimal::ONE_HUNDRED).ok_or(CombineError::Overflow)?
+                } else {
+                    a
+                };
+                Value {
+                    amount: div_half_up(numerator, b, PLACES).ok_or(CombineError::Overflow)?,
+                    parts: Some((a, b)),
+                }
+            }
+        }
+    })
+}
+
+fn checked_sum(mut values: impl Iterator<Item = Decimal>) -> Result<Decimal, CombineError> {
+    values
+        .try_fold(Decimal::ZERO, |acc, x| acc.checked_add(x))
+        .ok_or(CombineError::Overflow)
+}
+
+/// Rolls every card of `actuals` finer than `kind` up into cards of `kind`. Cards
+/// already of that kind pass through.
+pub fn roll_up(
+    def: &Scorecard,
+    actuals: &Actuals,
+    kind: PeriodKind,
+    partial: bool,
+) -> (Vec<CardData>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let mut out: Vec<CardData> = Vec::new();
+    // (subject, target period) → the cards inside it, in print order.
+    let mut groups: Vec<(CardKey, Vec<&CardData>)> = Vec::new();
+    let mut index: HashMap<CardKey, usize> = HashMap::new();
+    for card in &actuals.cards {
+        let Some(period) = card.key.period.filter(|p| p.kind < kind) else {
+            out.push(card.clone());
+            continue;
+        };
+        let Some(target) = period.within(kind) else { continue };
+        let key = CardKey {
+            subject: card.key.subject.clone(),
+            period: Some(target),
+            kind,
+        };
+        let n = *index.entry(key.clone()).or_insert_with(|| {
+            groups.push((key, Vec::new()));
+            groups.len() - 1
+        });
+        groups[n].1.push(card);
+    }
+    // A card of the target kind beside finer ones for the same period is ambiguous.
+    let passed: HashMap<&CardKey, &CardData> = out.iter().map(|c| (&c.key, c)).collect();
+    let mut rolled = Vec::new();
+    for (key, cards) in &groups {
+        if let Some(existing) = passed.get(key) {
+            let at = existing.first;
+            diagnostics.push(
+                Diagnostic::error(
+                    &actuals.files[at.file],
+                    at.line,
+                    at.col,
+                    format!(
+                        "{} is given directly and also as {} rows to roll up (such as {})",
+                        key.describe(),
+                        cards[0].key.kind,
+                        actuals.place(cards[0].first)
+                    ),
+                )
+                .with_hint(Some("give each period once: either the total or its parts".into())),
+            );
+            continue;
+        }
+        if let Some(card) = roll_group(def, actuals, key, cards, partial, &mut diagnostics) {
+            rolled.push(card);
+        }
+    }
+    out.extend(rolled);
+    out.sort_by(|a, b| a.key.sort_key().cmp(&b.key.sort_key()));
+    (out, diagnostics)
+}
+
+fn roll_group(
+    def: &Scorecard,
+    actuals: &Actuals,
+    key: &CardKey,
+    cards: &[&CardData],
+    partial: bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<CardData> {
+    let first = cards[0].first;
+    let here = |loc: Loc, message: String, hint: &str| {
+        Diagnostic::error(&actuals.files[loc.file], loc.line, loc.col, message).with_hint(Some(hint.to_string()))
+    };
+    let data_kind = cards[0].key.kind;
+    if let Some(other) = cards.iter().find(|c| c.key.kind != data_kind) {
+        diagnostics.push(here(
+            other.first,
+            format!(
+                "{} mixes {} and {} rows; rolling up needs one kind",
+                key.describe(),
+                data_kind,
+                other.key.kind
+            ),
+            "give every row of a subject the same kind of period",
+        ));
+        return None;
+    }
+    let target = key.period?;
+    let constituents = target.constituents(data_kind);
+    let mut values = Vec::with_capacity(def.indicators.len());
+    for (i, indicator) in def.indicators.iter().enumerate() {
+        let mut given: Vec<(Period, &Observation)> = Vec::new();
+        let mut invalid = false;
+        for card in cards {
+            if let (Some(period), Some(observation)) = (card.key.period, &card.values[i]) {
+                invalid |= observation.invalid;
+                if observation.value.is_some() {
+                    given.push((period, observation));
+                }
+            }
+        }
+        given.sort_by_key(|(p, _)| p.sort_key());
+        let loc = given.first().map_or(first, |(_, o)| o.loc);
+        if invalid {
+            values.push(Some(Observation { value: None, invalid: true, loc }));
+            continue;
+        }
+        if given.is_empty() {
+            values.push(None);
+            continue;
+        }
+        let assessed = indicator.thresholds(key.kind).is_some();
+        let missing: Vec<String> = constituents
+            .iter()
+            .filter(|p| !given.iter().any(|(g, _)| g == *p))
+            .map(Period::to_string)
+            .collect();
+        if assessed && !missing.is_empty() {
+            let message = format!(
+                "`{}` for {} has no value for {} of its {} {}s",
+                indicator.id,
+                key.describe(),
+                missing.join(", "),
+                constituents.len(),
+                data_kind
+            );
+            if partial {
+                diagnostics.push(Diagnostic::warning(&actuals.files[first.file], first.line, first.col, format!("{message}; combined the values there are")));
+            } else {
+                diagnostics.push(here(first, message, "add the missing periods, or use --partial to combine the values there are"));
+                values.push(Some(Observation { value: None, invalid: true, loc }));
+                continue;
+            }
+        }
+        let parts: Vec<Value> = given.iter().filter_map(|(_, o)| o.value).collect();
+        match combine(indicator, &parts) {
+            Ok(value) => values.push(Some(Observation { value: Some(value), invalid: false, loc })),
+            Err(error) => {
+                if assessed {
+                    let message = match error {
+                        CombineError::MixedRatio => format!(
+                            "`{}` for {} mixes a/b values with plain ones; aggregate = \"ratio\" needs one form",
+                            indicator.id,
+                            key.describe()
+                        ),
+                        CombineError::ZeroDenominator => format!(
+                            "`{}` for {}: the denominators of its a/b values sum to 0",
+                            indicator.id,
+                            key.describe()
+                        ),
+                        CombineError::Overflow => format!("`{}` for {}: the combined value is too large", indicator.id, key.describe()),
+                    };
+                    diagnostics.push(here(loc, message, "write every value of the indicator the same way, as a/b or as a number"));
+                }
+                values.push(Some(Observation { value: None, invalid: true, loc }));
+            }
+        }
+    }
+    Some(CardData {
+        key: key.clone(),
+        first,
+        values,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Better, Method};
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn indicator(unit: &str, aggregate: Aggregate) -> Indicator {
+        Indicator {
+            id: "x".into(),
+            name: "x".into(),
+            name_en: None,
+            unit: unit.into(),
+            better: Better::Higher,
+            weight: d("100"),
+            aggregate,
+            method: Method::Bands,
+            periods: [None; 4],
+        }
+    }
+
+    fn v(text: &str, unit: &str) -> Value {
+        crate::value::parse_value(text, unit).unwrap().unwrap()
+    }
+
+    fn amount(unit: &str, aggregate: Aggregate, cells: &[&str]) -> Result<Decimal, CombineError> {
+        let values: Vec<Value> = cells.iter().map(|c| v(c, unit)).collect();
+        combine(&indicator(unit, aggregate), &values).map(|v| v.amount)
+    }
+
+    #[test]
+    fn ratio_of_sums_not_the_average_of_rates() {
+        // 2/4 and 2/100: 4/104 = 3.8462%, where averaging the rates gives 26%.
+        assert_eq!(amount("%", Aggregate::Ratio, &["2/4", "2/100"]), Ok(d("3.8462")));
+        assert_eq!(amount("%", Aggregate::Ratio, &["2/4", "2/100", "0/20"]), Ok(d("3.2258")));
+        assert_eq!(amount("次/台", Aggregate::Ratio, &["270/100", "30/50"]), Ok(d("2")));
+    }
+
+    #[test]
+    fn ratio_of_plain_values_is_their_mean_and_mixed_forms_are_an_error() {
+        assert_eq!(amount("%", Aggregate::Ratio, &["95", "90.5", "88"]), Ok(d("91.1667")));
+        assert_eq!(amount("%", Aggregate::Ratio, &["95", "9/10"]), Err(CombineError::MixedRatio));
+        assert_eq!(amount("%", Aggregate::Ratio, &["1/2", "3/4"]), Ok(d("66.6667")));
+        assert_eq!(amount("%", Aggregate::Ratio, &["1/2", "1/-2"]), Err(CombineError::ZeroDenominator));
+    }
+
+    #[test]
+    fn sum_mean_last_min_max() {
+        let cells = ["1", "0", "2"];
+        assert_eq!(amount("次", Aggregate::Sum, &cells), Ok(d("3")));
+        assert_eq!(amount("次", Aggregate::Mean, &cells), Ok(d("1")));
+        assert_eq!(amount("次", Aggregate::Last, &cells), Ok(d("2")));
+        assert_eq!(amount("次", Aggregate::Min, &cells), Ok(d("0")));
+        assert_eq!(amount("次", Aggregate::Max, &cells), Ok(d("2")));
+        // means round half-up to 4 places: 0.00005 → 0.0001
+        assert_eq!(amount("", Aggregate::Mean, &["0.0001", "0"]), Ok(d("0.0001")));
+        assert_eq!(amount("", Aggregate::Mean, &["1", "1", "2"]), Ok(d("1.3333")));
+    }
+}

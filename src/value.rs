@@ -1,0 +1,383 @@
+//! One cell of text → an exact value (SPEC §3): full-width forms, missing markers,
+//! a trailing unit, `a/b` ratios, thousands separators and exponents, and the limits
+//! that keep every value exact.
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+
+use crate::num::div_half_up;
+
+/// A parsed actual value. `parts` keeps `a` and `b` of an `a/b` cell for roll-up (§6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Value {
+    pub amount: Decimal,
+    pub parts: Option<(Decimal, Decimal)>,
+}
+
+/// Why a cell is not a value. The caller adds the file, line, column and cell text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ValueError {
+    UnitOnly,
+    ZeroDenominator,
+    NotANumber,
+    /// Magnitude of 10^15 or more.
+    TooLarge,
+    /// More than 20 significant digits.
+    TooManyDigits,
+    /// A non-zero digit beyond the 12th decimal place.
+    TooPrecise,
+}
+
+impl fmt::Display for ValueError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ValueError::UnitOnly => "the cell holds only the unit; write the number before it, or leave the cell empty for no value",
+            ValueError::ZeroDenominator => "the ratio divides by zero; the number after / must not be 0",
+            ValueError::NotANumber => "not a number; write a number such as 95, 95.5%, 1,234.5 or a ratio such as 171/180",
+            ValueError::TooLarge => "the number is too large; values must be below 10^15 in magnitude",
+            ValueError::TooManyDigits => "the number has more than 20 significant digits",
+            ValueError::TooPrecise => "the number has a non-zero digit beyond the 12th decimal place",
+        })
+    }
+}
+
+/// Limits of §3 rule 6.
+const MAX_INTEGER_DIGITS: i64 = 15;
+const MAX_SIGNIFICANT_DIGITS: usize = 20;
+const MAX_DECIMAL_PLACES: i64 = 12;
+
+/// Maps full-width digits and signs, and the ideographic space, to ASCII (§3 rule 1).
+pub fn normalise_width(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.is_ascii() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            '．' => '.',
+            '％' => '%',
+            '／' => '/',
+            '－' => '-',
+            '＋' => '+',
+            '，' => ',',
+            '\u{3000}' => ' ',
+            other => other,
+        })
+        .collect::<String>()
+        .into()
+}
+
+/// Parses one cell for an indicator whose unit is `unit`. `Ok(None)` is "no value".
+pub fn parse_value(cell: &str, unit: &str) -> Result<Option<Value>, ValueError> {
+    let normal = normalise_width(cell);
+    let text = normal.trim();
+    if is_no_value(text) {
+        return Ok(None);
+    }
+    let unit = normalise_width(unit);
+    let unit = unit.trim();
+    let text = if !unit.is_empty() {
+        match text.strip_suffix(unit) {
+            Some(rest) if rest.trim().is_empty() => return Err(ValueError::UnitOnly),
+            Some(rest) => rest.trim_end(),
+            None => text,
+        }
+    } else {
+        text
+    };
+    let percent = unit == "%";
+    if let Some((a, b)) = text.split_once('/') {
+        let a = parse_number(a.trim())?;
+        let b = parse_number(b.trim())?;
+        if b.is_zero() {
+            return Err(ValueError::ZeroDenominator);
+        }
+        let numerator = if percent { a * Decimal::ONE_HUNDRED } else { a };
+        let amount = div_half_up(numerator, b, 4).ok_or(ValueError::TooLarge)?;
+        check_limits(amount)?;
+        return Ok(Some(Value {
+            amount,
+            parts: Some((a, b)),
+        }));
+    }
+    Ok(Some(Value {
+        amount: parse_number(text)?,
+        parts: None,
+    }))
+}
+
+/// Empty, `-`, `—` or `n/a` in any case (§3 rule 2); `text` is already trimmed.
+fn is_no_value(text: &str) -> bool {
+    text.is_empty() || text == "-" || text == "—" || text.eq_ignore_ascii_case("n/a")
+}
+
+fn check_limits(value: Decimal) -> Result<(), ValueError> {
+    let v = value.normalize();
+    if v.scale() as i64 > MAX_DECIMAL_PLACES {
+        return Err(ValueError::TooPrecise);
+    }
+    if v.abs() >= Decimal::from(10i64.pow(MAX_INTEGER_DIGITS as u32)) {
+        return Err(ValueError::TooLarge);
+    }
+    Ok(())
+}
+
+/// A number per §3 rule 5: `[+-]? D ([.] digits)? ([eE] [+-]? digits)?` where D is
+/// digits or 1–3 digits followed by `,ddd` groups; with the limits of rule 6.
+pub fn parse_number(text: &str) -> Result<Decimal, ValueError> {
+    let literal = scan_number(text).ok_or(ValueError::NotANumber)?;
+    literal.to_decimal(MAX_SIGNIFICANT_DIGITS)
+}
+
+/// The pieces of a number literal, before any arithmetic.
+pub(crate) struct Literal<'a> {
+    negative: bool,
+    integer: &'a str,
+    fraction: &'a str,
+    exponent: Option<(bool, &'a str)>,
+}
+
+/// Matches the grammar of §3 rule 5 (thousands groups allowed), without evaluating it.
+pub(crate) fn scan_number(text: &str) -> Option<Literal<'_>> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let negative = match bytes.first() {
+        Some(b'-') => {
+            i += 1;
+            true
+        }
+        Some(b'+') => {
+            i += 1;
+            false
+        }
+        _ => false,
+    };
+    let int_start = i;
+    while i < bytes.len() && bytes[i].is_ascii_digit() {
+        i += 1;
+    }
+    let lead = i - int_start;
+    if lead == 0 {
+        return None;
+    }
+    if i < bytes.len() && bytes[i] == b',' {
+        if lead > 3 {
+            return None;
+        }
+        while i < bytes.len() && bytes[i] == b',' {
+            let group = bytes.get(i + 1..i + 4)?;
+            if !group.iter().all(u8::is_ascii_digit) {
+                return None;
+            }
+            i += 4;
+        }
+        if i < bytes.len() && bytes[i].is_ascii_digit() {
+            return None;
+        }
+    }
+    let integer = &text[int_start..i];
+    let mut fraction = "";
+    if i < bytes.len() && bytes[i] == b'.' {
+        let start = i + 1;
+        i = start;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        fraction = &text[start..i];
+    }
+    let mut exponent = None;
+    if i < bytes.len() && (bytes[i] == b'e' || bytes[i] == b'E') {
+        i += 1;
+        let exp_negative = match bytes.get(i) {
+            Some(b'-') => {
+                i += 1;
+                true
+            }
+            Some(b'+') => {
+                i += 1;
+                false
+            }
+            _ => false,
+        };
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        exponent = Some((exp_negative, &text[start..i]));
+    }
+    if i != bytes.len() {
+        return None;
+    }
+    Some(Literal {
+        negative,
+        integer,
+        fraction,
+        exponent,
+    })
+}
+
+impl Literal<'_> {
+    /// Evaluates the literal exactly, refusing anything beyond the limits.
+    pub(crate) fn to_decimal(&self, max_significant: usize) -> Result<Decimal, ValueError> {
+        let mut digits: Vec<u8> = self
+            .integer
+            .bytes()
+            .filter(u8::is_ascii_digit)
+            .chain(self.fraction.bytes())
+            .map(|b| b - b'0')
+            .collect();
+        // value = digits × 10^exp
+        let mut exp: i64 = -(self.fraction.len() as i64);
+        if let Some((negative, text)) = self.exponent {
+            let magnitude: i64 = if text.trim_start_matches('0').len() > 9 {
+                i64::from(u32::MAX)
+            } else {
+                text.parse().unwrap_or(i64::from(u32::MAX))
+            };
+            exp += if negative { -magnitude } else { magnitude };
+        }
+        let leading = digits.iter().take_while(|&&d| d == 0).count();
+        digits.drain(..leading);
+        while digits.last() == Some(&0) {
+            digits.pop();
+            exp += 1;
+        }
+        if digits.is_empty() {
+            return Ok(Decimal::ZERO);
+        }
+        if digits.len() as i64 + exp > MAX_INTEGER_DIGITS {
+            return Err(ValueError::TooLarge);
+        }
+        if digits.len() > max_significant {
+            return Err(ValueError::TooManyDigits);
+        }
+        if -exp > MAX_DECIMAL_PLACES {
+            return Err(ValueError::TooPrecise);
+        }
+        let mut mantissa: i128 = digits.iter().fold(0, |m, &d| m * 10 + i128::from(d));
+        let scale = if exp < 0 {
+            (-exp) as u32
+        } else {
+            mantissa *= 10i128.pow(exp as u32);
+            0
+        };
+        if self.negative {
+            mantissa = -mantissa;
+        }
+        Decimal::try_from_i128_with_scale(mantissa, scale).map_err(|_| ValueError::TooLarge)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn amount(cell: &str, unit: &str) -> Decimal {
+        parse_value(cell, unit).unwrap().unwrap().amount
+    }
+
+    #[test]
+    fn numbers_of_the_grammar() {
+        for (text, want) in [
+            ("95", "95"),
+            ("-3", "-3"),
+            ("+96", "96"),
+            ("95.5", "95.5"),
+            ("1,234.5", "1234.5"),
+            ("1,234,567", "1234567"),
+            ("9.5E1", "95"),
+            ("9.65e1", "96.5"),
+            ("1e-12", "0.000000000001"),
+            ("0", "0"),
+            ("000.10", "0.1"),
+        ] {
+            assert_eq!(parse_number(text), Ok(d(want)), "{text}");
+        }
+    }
+
+    #[test]
+    fn not_numbers() {
+        for text in [
+            ".5", "96.", "1,23", "0x10", "95%%", "NaN", "inf", "1234,567", "1,2345", "+", "1e",
+            "1.2.3", "--1", "1 000", "١٢",
+        ] {
+            assert_eq!(parse_value(text, "%").err(), Some(ValueError::NotANumber), "{text}");
+        }
+    }
+
+    #[test]
+    fn limits_of_rule_six() {
+        assert_eq!(parse_number("1E-30"), Err(ValueError::TooPrecise));
+        assert_eq!(parse_number("1e999999"), Err(ValueError::TooLarge));
+        assert_eq!(parse_number("1e99999999999999999999"), Err(ValueError::TooLarge));
+        assert_eq!(
+            parse_number("1234567890123456789012345678901234567890"),
+            Err(ValueError::TooLarge)
+        );
+        assert_eq!(
+            parse_number("0.1234567890123456789012"),
+            Err(ValueError::TooManyDigits)
+        );
+        assert_eq!(parse_number("1000000000000000"), Err(ValueError::TooLarge));
+        assert_eq!(parse_number("999999999999999"), Ok(d("999999999999999")));
+        assert_eq!(parse_number("0.0000000000001"), Err(ValueError::TooPrecise));
+        // trailing zeros do not count
+        assert_eq!(parse_number("1.000000000000000000000"), Ok(d("1")));
+        assert_eq!(parse_number("0e999999"), Ok(d("0")));
+    }
+
+    #[test]
+    fn full_width_forms_and_spaces() {
+        assert_eq!(amount("０．８６％", "%"), d("0.86"));
+        assert_eq!(amount("0．92%", "%"), d("0.92"));
+        assert_eq!(amount("１００", "%"), d("100"));
+        assert_eq!(amount("\u{3000} 95 ", "%"), d("95"));
+        assert_eq!(amount("－３", ""), d("-3"));
+        assert_eq!(amount("１，２３４", ""), d("1234"));
+    }
+
+    #[test]
+    fn missing_markers() {
+        for text in ["", "  ", "-", "—", "n/a", "N/A", "－"] {
+            assert_eq!(parse_value(text, "%"), Ok(None), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn trailing_unit_is_dropped() {
+        assert_eq!(amount("2.7次/台", "次/台"), d("2.7"));
+        assert_eq!(amount("2.7 次/台", "次/台"), d("2.7"));
+        assert_eq!(amount("1次", "次"), d("1"));
+        assert_eq!(amount("95%", "%"), d("95"));
+        assert_eq!(parse_value("次/台", "次/台"), Err(ValueError::UnitOnly));
+        assert_eq!(parse_value("%", "%"), Err(ValueError::UnitOnly));
+        assert_eq!(parse_value("95%", "次"), Err(ValueError::NotANumber));
+    }
+
+    #[test]
+    fn ratios_keep_their_parts() {
+        let v = parse_value("270/100", "次/台").unwrap().unwrap();
+        assert_eq!(v.amount, d("2.7"));
+        assert_eq!(v.parts, Some((d("270"), d("100"))));
+        assert_eq!(amount("571/600", "%"), d("95.1667"));
+        assert_eq!(amount("1,250 / 500", "次/台"), d("2.5"));
+        assert_eq!(amount("2/3", "%"), d("66.6667"));
+        assert_eq!(amount("1/8", ""), d("0.125"));
+        assert_eq!(amount("1/80000", ""), d("0"));
+        assert_eq!(parse_value("5/0", "%"), Err(ValueError::ZeroDenominator));
+        assert_eq!(parse_value("5/", "%"), Err(ValueError::NotANumber));
+        assert_eq!(parse_value("1/2/3", "%"), Err(ValueError::NotANumber));
+    }
+}

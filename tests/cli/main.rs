@@ -1,0 +1,4 @@
+//! Tests of the real `kpi` binary.
+
+mod conformance;
+mod util;

@@ -1,0 +1,64 @@
+//! Running the real binary in a temporary folder, with the environment pinned.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// `kpi` with a pinned environment: English locale, no colour, no `$KPI_CONFIG`.
+pub fn kpi() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kpi"));
+    cmd.env_remove("KPI_CONFIG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C")
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+/// A temporary working folder: no `kpi.toml` unless a test writes one.
+pub struct Dir {
+    dir: tempfile::TempDir,
+}
+
+impl Dir {
+    pub fn new() -> Dir {
+        Dir {
+            dir: tempfile::tempdir().expect("a temporary folder"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn join(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> &Dir {
+        std::fs::write(self.join(name), contents).expect("writing a fixture");
+        self
+    }
+
+    pub fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.join(name)).expect("reading an output")
+    }
+
+    /// `kpi` run in this folder.
+    pub fn kpi(&self) -> Command {
+        let mut cmd = kpi();
+        cmd.current_dir(self.path());
+        cmd
+    }
+}
+
+/// The repository's `tests/` folder.
+pub fn tests_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests")
+}
+
+/// `../shared` beside the repository, when it is there (not in a user's clone).
+pub fn shared_dir() -> Option<PathBuf> {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    shared.is_dir().then_some(shared)
+}
