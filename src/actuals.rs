@@ -62,11 +62,12 @@ impl CardKey {
 
     /// How messages name the card: `subject "a", period 2026-Q3`.
     pub fn describe(&self) -> String {
-        let period = match self.period {
-            Some(p) => p.to_string(),
-            None => format!("({})", self.kind),
-        };
-        format!("subject {:?}, period {period}", self.subject)
+        match (self.subject.is_empty(), self.period) {
+            (false, Some(p)) => format!("subject {:?}, period {p}", self.subject),
+            (false, None) => format!("subject {:?}, {} card", self.subject, self.kind),
+            (true, Some(p)) => format!("period {p}"),
+            (true, None) => format!("the {} card", self.kind),
+        }
     }
 }
 
@@ -117,19 +118,20 @@ impl Actuals {
     }
 
     /// Reads one data file into the run, returning every problem found in it.
-    pub fn read(&mut self, def: &Scorecard, path: &str, bytes: &[u8], options: &ReadOptions) -> Vec<Diagnostic> {
+    pub fn read(
+        &mut self,
+        def: &Scorecard,
+        path: &str,
+        bytes: &[u8],
+        options: &ReadOptions,
+    ) -> Vec<Diagnostic> {
         let file = self.files.len();
         self.files.push(path.to_string());
         let (text, _) = match decode(bytes, options.encoding) {
             Ok(decoded) => decoded,
             Err(e) => {
                 return vec![
-                    Diagnostic::error(
-                        path,
-                        e.line,
-                        1,
-                        format!("line {} is not valid {}", e.line, e.encoding.name()),
-                    )
+                    Diagnostic::error(path, e.line, e.col, format!("the text here is not valid {}", e.encoding.name()))
                     .with_hint(Some(
                         "save the file as UTF-8, or name its encoding with --encoding utf8|gb18030|utf16le|utf16be"
                             .into(),
@@ -295,7 +297,8 @@ impl FileReader<'_> {
     fn header(&mut self, header: &Row, data: &[Row]) -> Option<Vec<Role>> {
         let cells: Vec<&str> = header.record.iter().map(str::trim).collect();
         let known: Vec<Option<Column>> = cells.iter().map(|c| Column::recognise(c)).collect();
-        let long = known.contains(&Some(Column::Indicator)) && known.contains(&Some(Column::Actual));
+        let long =
+            known.contains(&Some(Column::Indicator)) && known.contains(&Some(Column::Actual));
         let before = self.diagnostics.len();
         let mut roles = Vec::with_capacity(cells.len());
         let mut first_seen: HashMap<Role, usize> = HashMap::new();
@@ -316,14 +319,16 @@ impl FileReader<'_> {
                 Role::Ignored
             } else if let Some(column) = known[j] {
                 if !long && matches!(column, Column::Indicator | Column::Actual) {
-                    let other = if column == Column::Indicator { "actual" } else { "indicator" };
+                    let other = if column == Column::Indicator {
+                        "actual"
+                    } else {
+                        "indicator"
+                    };
                     self.error(
                         line,
                         col,
                         format!("a `{}` column needs an `{other}` column beside it", column.key()),
-                        Some(format!(
-                            "a long file has both `indicator` and `actual` columns; a wide file has one column per indicator and neither"
-                        )),
+                        Some("a long file has both `indicator` and `actual` columns; a wide file has one column per indicator and neither".to_string()),
                     );
                 }
                 Role::Known(column)
@@ -340,7 +345,10 @@ impl FileReader<'_> {
                             .or_else(|| Some("a long file has the columns subject, period, indicator and actual; --ignore-unknown skips other columns".into())),
                     )
                 } else {
-                    let candidates = self.def.names().chain(Column::NAMES.iter().map(|(n, _)| *n));
+                    let candidates = self
+                        .def
+                        .names()
+                        .chain(Column::NAMES.iter().map(|(n, _)| *n));
                     (
                         format!("unknown indicator or column {cell:?}"),
                         did_you_mean(cell, candidates)
@@ -361,7 +369,11 @@ impl FileReader<'_> {
                     self.error(
                         line,
                         col,
-                        format!("{what} appears twice in the header (columns {} and {})", first + 1, j + 1),
+                        format!(
+                            "{what} appears twice in the header (columns {} and {})",
+                            first + 1,
+                            j + 1
+                        ),
                         None,
                     );
                 } else {
@@ -370,7 +382,10 @@ impl FileReader<'_> {
             }
             roles.push(role);
         }
-        if !long && !roles.iter().any(|r| matches!(r, Role::Indicator(_))) && self.diagnostics.len() == before {
+        if !long
+            && !roles.iter().any(|r| matches!(r, Role::Indicator(_)))
+            && self.diagnostics.len() == before
+        {
             let line = self.lines.locate(header.start).0;
             self.error(
                 line,
@@ -383,7 +398,12 @@ impl FileReader<'_> {
     }
 
     /// The card a row belongs to: its subject and period.
-    fn card_key(&mut self, row: &Row, roles: &[Role], period_problem: &mut bool) -> Option<CardKey> {
+    fn card_key(
+        &mut self,
+        row: &Row,
+        roles: &[Role],
+        period_problem: &mut bool,
+    ) -> Option<CardKey> {
         let cell = |column| {
             roles
                 .iter()
@@ -437,7 +457,14 @@ impl FileReader<'_> {
         })
     }
 
-    fn long_row(&mut self, actuals: &mut Actuals, row: &Row, roles: &[Role], key: CardKey, line: usize) {
+    fn long_row(
+        &mut self,
+        actuals: &mut Actuals,
+        row: &Row,
+        roles: &[Role],
+        key: CardKey,
+        line: usize,
+    ) {
         let column = |c| roles.iter().position(|r| *r == Role::Known(c)).unwrap_or(0);
         let (ind_col, actual_col) = (column(Column::Indicator), column(Column::Actual));
         let name = row.record.get(ind_col).unwrap_or("").trim();
@@ -461,7 +488,11 @@ impl FileReader<'_> {
             return;
         };
         let observation = self.observation(row, actual_col, i);
-        let card_first = Loc { file: self.file, line, col: 1 };
+        let card_first = Loc {
+            file: self.file,
+            line,
+            col: 1,
+        };
         let card = actuals.card(key, card_first, self.def.indicators.len());
         if let Some(earlier) = &card.values[i] {
             let earlier = earlier.loc;
@@ -479,7 +510,14 @@ impl FileReader<'_> {
         card.values[i] = Some(observation);
     }
 
-    fn wide_row(&mut self, actuals: &mut Actuals, row: &Row, roles: &[Role], key: CardKey, line: usize) {
+    fn wide_row(
+        &mut self,
+        actuals: &mut Actuals,
+        row: &Row,
+        roles: &[Role],
+        key: CardKey,
+        line: usize,
+    ) {
         let observations: Vec<(usize, Observation)> = roles
             .iter()
             .enumerate()
@@ -489,7 +527,11 @@ impl FileReader<'_> {
             })
             .map(|(i, j)| (i, self.observation(row, j, i)))
             .collect();
-        let card_first = Loc { file: self.file, line, col: 1 };
+        let card_first = Loc {
+            file: self.file,
+            line,
+            col: 1,
+        };
         let card = actuals.card(key, card_first, self.def.indicators.len());
         let earlier = observations
             .iter()
@@ -514,14 +556,30 @@ impl FileReader<'_> {
     fn observation(&mut self, row: &Row, j: usize, i: usize) -> Observation {
         let text = row.record.get(j).unwrap_or("");
         let (line, col) = self.cell_position(row, j);
-        let loc = Loc { file: self.file, line, col };
+        let loc = Loc {
+            file: self.file,
+            line,
+            col,
+        };
         let indicator = &self.def.indicators[i];
         match parse_value(text, &indicator.unit) {
-            Ok(value) => Observation { value, invalid: false, loc },
+            Ok(value) => Observation {
+                value,
+                invalid: false,
+                loc,
+            },
             Err(e) => {
-                let message = format!("invalid value {:?} for `{}`: {e}", text.trim(), indicator.id);
+                let message = format!(
+                    "invalid value {:?} for `{}`: {e}",
+                    text.trim(),
+                    indicator.id
+                );
                 self.error(line, col, message, None);
-                Observation { value: None, invalid: true, loc }
+                Observation {
+                    value: None,
+                    invalid: true,
+                    loc,
+                }
             }
         }
     }

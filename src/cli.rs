@@ -166,9 +166,8 @@ pub enum EncodingArg {
 }
 
 fn parse_period_kind(text: &str) -> Result<PeriodKind, String> {
-    PeriodKind::from_cli(text).ok_or_else(|| {
-        format!("unknown period kind {text:?}; use month, quarter, half or year")
-    })
+    PeriodKind::from_cli(text)
+        .ok_or_else(|| format!("unknown period kind {text:?}; use month, quarter, half or year"))
 }
 
 fn parse_delimiter(text: &str) -> Result<u8, String> {

@@ -67,6 +67,8 @@ pub fn parse(text: &str, path: &str) -> Result<Scorecard, Vec<Diagnostic>> {
         return Err(loader.diagnostics);
     }
     let scorecard = loader.scorecard(doc.get_ref());
+    // Problems in the order of the file, whatever order they were found in.
+    loader.diagnostics.sort_by_key(|d| (d.line, d.col));
     match scorecard {
         Some(card) if loader.diagnostics.is_empty() => Ok(card),
         _ => Err(loader.diagnostics),
@@ -77,6 +79,14 @@ struct Loader<'a> {
     path: &'a str,
     lines: LineIndex<'a>,
     diagnostics: Vec<Diagnostic>,
+}
+
+/// Two neighbouring thresholds out of order, and the periods where they are.
+struct OrderProblem<'k> {
+    low: (&'k str, Decimal),
+    high: (&'k str, Decimal),
+    span: Range<usize>,
+    kinds: Vec<&'static str>,
 }
 
 /// A threshold as written: one number for every period, or a table by period.
@@ -97,21 +107,24 @@ impl Loader<'_> {
         self.check_keys(root, &TOP_KEYS, "at the top level");
         let mut title = String::new();
         let mut title_en = None;
-        if let Some(item) = root.get("scorecard") {
-            if let Some(table) = self.table(item, "[scorecard]") {
-                self.check_keys(table, &SCORECARD_KEYS, "in [scorecard]");
-                if let Some(t) = table.get("title") {
-                    title = self.string(t, "title").unwrap_or_default();
-                }
-                title_en = table.get("title_en").and_then(|t| self.string(t, "title_en"));
+        if let Some(item) = root.get("scorecard")
+            && let Some(table) = self.table(item, "[scorecard]")
+        {
+            self.check_keys(table, &SCORECARD_KEYS, "in [scorecard]");
+            if let Some(t) = table.get("title") {
+                title = self.string(t, "title").unwrap_or_default();
             }
+            title_en = table
+                .get("title_en")
+                .and_then(|t| self.string(t, "title_en"));
         }
         let bands = root
             .get("bands")
             .map(|item| self.bands(item))
             .unwrap_or_default();
-        let mut indicators = Vec::new();
-        let mut spans = Vec::new();
+        // Each indicator with the spans of its table, id, name and name_en.
+        let mut indicators: Vec<(Option<Indicator>, [Range<usize>; 4])> = Vec::new();
+        let mut all_parsed = true;
         match root.get("indicator") {
             None => self.error(
                 0..0,
@@ -121,10 +134,13 @@ impl Loader<'_> {
             Some(item) => match item.get_ref() {
                 DeValue::Array(array) => {
                     for element in array {
-                        spans.push(element.span());
-                        if let Some(table) = self.table(element, "[[indicator]]") {
-                            indicators.push(self.indicator(table, element.span()));
-                        }
+                        let Some(table) = self.table(element, "[[indicator]]") else {
+                            all_parsed = false;
+                            continue;
+                        };
+                        let at = |key| table.get(key).map_or(element.span(), |v| v.span());
+                        let spans = [element.span(), at("id"), at("name"), at("name_en")];
+                        indicators.push((self.indicator(table, element.span()), spans));
                     }
                     if array.is_empty() {
                         self.error(item.span(), "the scorecard has no indicator".into(), None);
@@ -137,17 +153,16 @@ impl Loader<'_> {
                 ),
             },
         }
-        let all_parsed = indicators.iter().all(Option::is_some);
-        let indicators: Vec<(Indicator, Range<usize>)> = indicators
+        all_parsed &= indicators.iter().all(|(i, _)| i.is_some());
+        let indicators: Vec<(Indicator, [Range<usize>; 4])> = indicators
             .into_iter()
-            .zip(spans)
-            .filter_map(|(i, span)| i.map(|i| (i, span)))
+            .filter_map(|(i, spans)| i.map(|i| (i, spans)))
             .collect();
         self.check_names(&indicators);
         if all_parsed && !indicators.is_empty() {
             let sum: Decimal = indicators.iter().map(|(i, _)| i.weight).sum();
             if sum != Decimal::ONE_HUNDRED {
-                let span = indicators[0].1.clone();
+                let span = indicators[0].1[0].clone();
                 self.error(
                     span,
                     format!("weights sum to {}, need exactly 100", sum.normalize()),
@@ -200,7 +215,9 @@ impl Loader<'_> {
     fn indicator(&mut self, table: &DeTable<'_>, span: Range<usize>) -> Option<Indicator> {
         self.check_keys(table, &INDICATOR_KEYS, "in [[indicator]]");
         let before = self.diagnostics.len();
-        let id = self.required(table, "id", &span).and_then(|v| self.string(v, "id"));
+        let id = self
+            .required(table, "id", &span)
+            .and_then(|v| self.string(v, "id"));
         if let Some(id) = &id {
             let valid = id.starts_with(|c: char| c.is_ascii_lowercase())
                 && id
@@ -218,10 +235,10 @@ impl Loader<'_> {
         let name = self
             .required(table, "name", &span)
             .and_then(|v| self.string(v, "name"));
-        if let (Some(name), Some(item)) = (&name, table.get("name")) {
-            if name.trim().is_empty() {
-                self.error(item.span(), "name must not be empty".into(), None);
-            }
+        if let (Some(name), Some(item)) = (&name, table.get("name"))
+            && name.trim().is_empty()
+        {
+            self.error(item.span(), "name must not be empty".into(), None);
         }
         let name_en = table.get("name_en").and_then(|v| self.string(v, "name_en"));
         let unit = table
@@ -231,18 +248,24 @@ impl Loader<'_> {
         let better = self
             .required(table, "better", &span)
             .and_then(|v| self.choice(v, "better", &["higher", "lower"]))
-            .map(|b| if b == "higher" { Better::Higher } else { Better::Lower });
+            .map(|b| {
+                if b == "higher" {
+                    Better::Higher
+                } else {
+                    Better::Lower
+                }
+            });
         let weight = self
             .required(table, "weight", &span)
             .and_then(|v| self.number(v, "weight").map(|w| (w, v.span())));
-        if let Some((w, span)) = &weight {
-            if *w <= Decimal::ZERO {
-                self.error(
-                    span.clone(),
-                    format!("weight must be above 0, got {}", w.normalize()),
-                    None,
-                );
-            }
+        if let Some((w, span)) = &weight
+            && *w <= Decimal::ZERO
+        {
+            self.error(
+                span.clone(),
+                format!("weight must be above 0, got {}", w.normalize()),
+                None,
+            );
         }
         let aggregate = match table.get("aggregate") {
             None => Some(Aggregate::Mean),
@@ -261,12 +284,15 @@ impl Loader<'_> {
         for (slot, key) in thresholds.iter_mut().zip(THRESHOLD_KEYS) {
             *slot = table.get(key).and_then(|v| self.per_period(v, key));
         }
-        let cap = table.get("cap").and_then(|v| self.number(v, "cap").map(|c| (c, v.span())));
+        let cap = table
+            .get("cap")
+            .and_then(|v| self.number(v, "cap").map(|c| (c, v.span())));
         let per_unit = table
             .get("per_unit")
             .and_then(|v| self.number(v, "per_unit").map(|p| (p, v.span())));
 
-        let method = method_name.and_then(|m| self.method(&m, table, &span, &target, &thresholds, cap, per_unit));
+        let method = method_name
+            .and_then(|m| self.method(&m, table, &span, &target, &thresholds, cap, per_unit));
         if let (Some(target), Some(better)) = (&target, better) {
             self.check_thresholds(id.as_deref().unwrap_or("?"), better, target, &thresholds);
         }
@@ -321,38 +347,49 @@ impl Loader<'_> {
                 }
             }
         }
-        if name != "ratio" {
-            if let Some((_, span)) = &cap {
-                self.error(span.clone(), format!("`cap` is for method = \"ratio\" only, not \"{name}\""), None);
-            }
+        if name != "ratio"
+            && let Some((_, span)) = &cap
+        {
+            self.error(
+                span.clone(),
+                format!("`cap` is for method = \"ratio\" only, not \"{name}\""),
+                None,
+            );
         }
-        if name != "deduct" {
-            if let Some((_, span)) = &per_unit {
-                self.error(
-                    span.clone(),
-                    format!("`per_unit` is for method = \"deduct\" only, not \"{name}\""),
-                    None,
-                );
-            }
+        if name != "deduct"
+            && let Some((_, span)) = &per_unit
+        {
+            self.error(
+                span.clone(),
+                format!("`per_unit` is for method = \"deduct\" only, not \"{name}\""),
+                None,
+            );
         }
         match name {
             "bands" => Some(Method::Bands),
             "pass_fail" => Some(Method::PassFail),
             "ratio" => {
-                if let Some(target) = target {
-                    if target.values.iter().flatten().any(|t| *t <= Decimal::ZERO) {
-                        self.error(
-                            target.span.clone(),
-                            "method = \"ratio\" needs a target above 0 in every period".into(),
-                            None,
-                        );
-                    }
+                if let Some(target) = target
+                    && target.values.iter().flatten().any(|t| *t <= Decimal::ZERO)
+                {
+                    self.error(
+                        target.span.clone(),
+                        "method = \"ratio\" needs a target above 0 in every period".into(),
+                        None,
+                    );
                 }
                 let cap = match cap {
                     None => Decimal::ONE_HUNDRED,
                     Some((c, span)) => {
                         if c <= Decimal::ZERO || c > Decimal::ONE_HUNDRED {
-                            self.error(span, format!("cap must be above 0 and at most 100, got {}", c.normalize()), None);
+                            self.error(
+                                span,
+                                format!(
+                                    "cap must be above 0 and at most 100, got {}",
+                                    c.normalize()
+                                ),
+                                None,
+                            );
                         }
                         c
                     }
@@ -371,7 +408,11 @@ impl Loader<'_> {
                 }
                 Some((p, span)) => {
                     if p <= Decimal::ZERO {
-                        self.error(span, format!("per_unit must be above 0, got {}", p.normalize()), None);
+                        self.error(
+                            span,
+                            format!("per_unit must be above 0, got {}", p.normalize()),
+                            None,
+                        );
                     }
                     Some(Method::Deduct { per_unit: p })
                 }
@@ -405,7 +446,9 @@ impl Loader<'_> {
                         "`{key}` of `{id}` has no value for {}, which `target` has",
                         missing.join(", ")
                     ),
-                    Some(format!("give `{key}` a value for every period of `target`, or one number for all")),
+                    Some(format!(
+                        "give `{key}` a value for every period of `target`, or one number for all"
+                    )),
                 );
             }
         }
@@ -417,6 +460,9 @@ impl Loader<'_> {
             ("far_exceeds", far_exceeds.as_ref()),
             ("best", best.as_ref()),
         ];
+        // The first pair out of order in each period; the same pair failing in several
+        // periods (a threshold given as one number) is one problem.
+        let mut problems: Vec<OrderProblem> = Vec::new();
         for kind in PeriodKind::ALL {
             if target.values[kind.index()].is_none() {
                 continue;
@@ -428,44 +474,74 @@ impl Loader<'_> {
                     Some((*key, t.values[kind.index()]?, t.span.clone()))
                 })
                 .collect();
-            for pair in present.windows(2) {
-                let (lo_key, lo, _) = &pair[0];
-                let (hi_key, hi, span) = &pair[1];
-                if better.reaches(*lo, *hi) && lo != hi {
-                    let (rule, relation) = match better {
-                        Better::Higher => ("worst ≤ target ≤ exceeds ≤ far_exceeds ≤ best", "below"),
-                        Better::Lower => ("worst ≥ target ≥ exceeds ≥ far_exceeds ≥ best", "above"),
-                    };
-                    self.error(
-                        span.clone(),
-                        format!(
-                            "thresholds of `{id}` are out of order for {kind}: {hi_key} = {} is {relation} {lo_key} = {}",
-                            hi.normalize(),
-                            lo.normalize()
-                        ),
-                        Some(format!("with better = \"{}\" they must run {rule}", better.key())),
-                    );
-                    break;
+            let broken = present
+                .windows(2)
+                .find(|pair| better.reaches(pair[0].1, pair[1].1) && pair[0].1 != pair[1].1);
+            if let Some([(low_key, low, _), (high_key, high, span)]) = broken {
+                let low = (*low_key, *low);
+                let high = (*high_key, *high);
+                match problems.iter_mut().find(|p| p.low == low && p.high == high) {
+                    Some(problem) => problem.kinds.push(kind.key()),
+                    None => problems.push(OrderProblem {
+                        low,
+                        high,
+                        span: span.clone(),
+                        kinds: vec![kind.key()],
+                    }),
                 }
             }
+        }
+        let (rule, relation) = match better {
+            Better::Higher => ("worst ≤ target ≤ exceeds ≤ far_exceeds ≤ best", "below"),
+            Better::Lower => ("worst ≥ target ≥ exceeds ≥ far_exceeds ≥ best", "above"),
+        };
+        for OrderProblem {
+            low,
+            high,
+            span,
+            kinds,
+        } in problems
+        {
+            self.error(
+                span,
+                format!(
+                    "thresholds of `{id}` are out of order for {}: {} = {} is {relation} {} = {}",
+                    kinds.join(", "),
+                    high.0,
+                    high.1.normalize(),
+                    low.0,
+                    low.1.normalize()
+                ),
+                Some(format!(
+                    "with better = \"{}\" they must run {rule}",
+                    better.key()
+                )),
+            );
         }
     }
 
     /// Duplicate ids and names, and names that clash with data-file columns.
-    fn check_names(&mut self, indicators: &[(Indicator, Range<usize>)]) {
+    fn check_names(&mut self, indicators: &[(Indicator, [Range<usize>; 4])]) {
         // (text, case-insensitive?, which indicator, which field)
         let mut seen: Vec<(&str, bool, usize, &str)> = Vec::new();
-        for (n, (indicator, span)) in indicators.iter().enumerate() {
+        for (n, (indicator, spans)) in indicators.iter().enumerate() {
             let fields = [
                 Some((indicator.id.as_str(), true, "id")),
                 Some((indicator.name.as_str(), false, "name")),
                 indicator.name_en.as_deref().map(|e| (e, true, "name_en")),
             ];
-            for (text, insensitive, field) in fields.into_iter().flatten() {
+            for (k, field) in fields.into_iter().enumerate() {
+                let Some((text, insensitive, field)) = field else {
+                    continue;
+                };
+                let span = &spans[k + 1];
                 if let Some(column) = Column::recognise(text) {
                     self.error(
                         span.clone(),
-                        format!("{field} {text:?} is the name of the data column `{}`", column.key()),
+                        format!(
+                            "{field} {text:?} is the name of the data column `{}`",
+                            column.key()
+                        ),
                         Some("choose another name, so data files stay unambiguous".into()),
                     );
                 }
@@ -498,7 +574,11 @@ impl Loader<'_> {
                 let hint = did_you_mean(key.get_ref(), allowed.iter().copied())
                     .map(|s| format!("did you mean `{s}`?"))
                     .or_else(|| Some(format!("known keys: {}", allowed.join(", "))));
-                self.error(key.span(), format!("unknown key `{}` {context}", key.get_ref()), hint);
+                self.error(
+                    key.span(),
+                    format!("unknown key `{}` {context}", key.get_ref()),
+                    hint,
+                );
             }
         }
     }
@@ -520,7 +600,11 @@ impl Loader<'_> {
         match item.get_ref() {
             DeValue::Table(table) => Some(table),
             other => {
-                self.error(item.span(), format!("{what} must be a table, not {}", type_name(other)), None);
+                self.error(
+                    item.span(),
+                    format!("{what} must be a table, not {}", type_name(other)),
+                    None,
+                );
                 None
             }
         }
@@ -530,7 +614,11 @@ impl Loader<'_> {
         match item.get_ref() {
             DeValue::String(s) => Some(s.to_string()),
             other => {
-                self.error(item.span(), format!("`{key}` must be a string, not {}", type_name(other)), None);
+                self.error(
+                    item.span(),
+                    format!("`{key}` must be a string, not {}", type_name(other)),
+                    None,
+                );
                 None
             }
         }
@@ -543,7 +631,8 @@ impl Loader<'_> {
             return Some(value);
         }
         let list: Vec<String> = choices.iter().map(|c| format!("{c:?}")).collect();
-        let hint = did_you_mean(&value, choices.iter().copied()).map(|s| format!("did you mean {s:?}?"));
+        let hint =
+            did_you_mean(&value, choices.iter().copied()).map(|s| format!("did you mean {s:?}?"));
         self.error(
             item.span(),
             format!("`{key}` must be one of {}, not {value:?}", list.join(", ")),
@@ -561,7 +650,11 @@ impl Loader<'_> {
             DeValue::Integer(i) => decimal_literal(i.as_str()),
             DeValue::Float(f) => decimal_literal(f.as_str()),
             other => {
-                self.error(item.span(), format!("`{key}` must be a number, not {}", type_name(other)), None);
+                self.error(
+                    item.span(),
+                    format!("`{key}` must be a number, not {}", type_name(other)),
+                    None,
+                );
                 return None;
             }
         };
@@ -586,7 +679,11 @@ impl Loader<'_> {
         let span = item.span();
         if let DeValue::Table(table) = item.get_ref() {
             let period_keys: Vec<&str> = PeriodKind::ALL.iter().map(|k| k.key()).collect();
-            self.check_keys(table, &period_keys, &format!("in `{key}` (periods are month, quarter, half, year)"));
+            self.check_keys(
+                table,
+                &period_keys,
+                &format!("in `{key}` (periods are month, quarter, half, year)"),
+            );
             let mut values = [None; 4];
             for kind in PeriodKind::ALL {
                 if let Some(v) = table.get(kind.key()) {

@@ -106,7 +106,10 @@ impl<'a> LineIndex<'a> {
 }
 
 /// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
-pub fn did_you_mean<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+pub fn did_you_mean<'c>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Option<&'c str> {
     let word_lower = word.to_lowercase();
     let len = word_lower.chars().count();
     candidates
@@ -147,7 +150,10 @@ mod tests {
     fn suggests_close_names_only() {
         let names = ["repair_timeliness", "complaints", "报修处理及时率"];
         assert_eq!(did_you_mean("complaint", names), Some("complaints"));
-        assert_eq!(did_you_mean("Repair_Timelines", names), Some("repair_timeliness"));
+        assert_eq!(
+            did_you_mean("Repair_Timelines", names),
+            Some("repair_timeliness")
+        );
         assert_eq!(did_you_mean("报修处理及时", names), Some("报修处理及时率"));
         assert_eq!(did_you_mean("turnover", names), None);
     }

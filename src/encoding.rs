@@ -35,15 +35,32 @@ impl Encoding {
 /// How much of a file decides its encoding when it has no BOM.
 pub const SNIFF_LEN: usize = 64 * 1024;
 
-/// A byte sequence that is invalid in the chosen encoding, at a 1-based line.
+/// A byte sequence that is invalid in the chosen encoding, at a 1-based line and
+/// character column.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DecodeError {
     pub line: usize,
+    pub col: usize,
     pub encoding: Encoding,
 }
 
+impl DecodeError {
+    /// The error at the end of `valid`, the text decoded before the bad bytes.
+    fn after(valid: &str, encoding: Encoding) -> DecodeError {
+        let (line, col) = crate::diag::LineIndex::new(valid).locate(valid.len());
+        DecodeError {
+            line,
+            col,
+            encoding,
+        }
+    }
+}
+
 /// Decodes a whole file, choosing the encoding unless `forced`.
-pub fn decode(bytes: &[u8], forced: Option<Encoding>) -> Result<(Cow<'_, str>, Encoding), DecodeError> {
+pub fn decode(
+    bytes: &[u8],
+    forced: Option<Encoding>,
+) -> Result<(Cow<'_, str>, Encoding), DecodeError> {
     let (bom, bom_len) = match bytes {
         [0xEF, 0xBB, 0xBF, ..] => (Some(Encoding::Utf8), 3),
         [0xFF, 0xFE, ..] => (Some(Encoding::Utf16Le), 2),
@@ -52,15 +69,17 @@ pub fn decode(bytes: &[u8], forced: Option<Encoding>) -> Result<(Cow<'_, str>, E
     };
     let encoding = forced.or(bom).unwrap_or_else(|| sniff(bytes));
     // A BOM is dropped when it belongs to the encoding in use.
-    let body = if bom == Some(encoding) { &bytes[bom_len..] } else { bytes };
+    let body = if bom == Some(encoding) {
+        &bytes[bom_len..]
+    } else {
+        bytes
+    };
     let text = match encoding {
         Encoding::Utf8 => match std::str::from_utf8(body) {
             Ok(text) => Cow::Borrowed(text),
             Err(e) => {
-                return Err(DecodeError {
-                    line: count_lines(&body[..e.valid_up_to()]),
-                    encoding,
-                });
+                let valid = std::str::from_utf8(&body[..e.valid_up_to()]).unwrap_or_default();
+                return Err(DecodeError::after(valid, encoding));
             }
         },
         other => Cow::Owned(decode_strict(body, other)?),
@@ -87,22 +106,8 @@ fn decode_strict(body: &[u8], encoding: Encoding) -> Result<String, DecodeError>
     let (result, _read) = decoder.decode_to_string_without_replacement(body, &mut text, true);
     match result {
         encoding_rs::DecoderResult::InputEmpty => Ok(text),
-        _ => Err(DecodeError {
-            line: count_lines(text.as_bytes()),
-            encoding,
-        }),
+        _ => Err(DecodeError::after(&text, encoding)),
     }
-}
-
-/// The 1-based line at the end of `bytes` (CRLF, LF and lone CR end lines).
-fn count_lines(bytes: &[u8]) -> usize {
-    let mut lines = 1;
-    for (i, &b) in bytes.iter().enumerate() {
-        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
-            lines += 1;
-        }
-    }
-    lines
 }
 
 #[cfg(test)]
@@ -133,7 +138,14 @@ mod tests {
         let mut bytes = vec![b'a'; SNIFF_LEN];
         bytes.extend_from_slice(b"\n\nbad \xFF here\n");
         let err = decode(&bytes, None).unwrap_err();
-        assert_eq!(err, DecodeError { line: 3, encoding: Encoding::Utf8 });
+        assert_eq!(
+            err,
+            DecodeError {
+                line: 3,
+                col: 5,
+                encoding: Encoding::Utf8
+            }
+        );
         let err = decode(b"a\r\nb\xFF", Some(Encoding::Utf8)).unwrap_err();
         assert_eq!(err.line, 2);
     }

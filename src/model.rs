@@ -153,9 +153,13 @@ impl Scorecard {
     /// Every string that names an indicator, for did-you-mean suggestions.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.indicators.iter().flat_map(|i| {
-            [Some(i.id.as_str()), Some(i.name.as_str()), i.name_en.as_deref()]
-                .into_iter()
-                .flatten()
+            [
+                Some(i.id.as_str()),
+                Some(i.name.as_str()),
+                i.name_en.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
         })
     }
 

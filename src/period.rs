@@ -193,7 +193,13 @@ mod tests {
 
     #[test]
     fn quarter_half_and_year_labels() {
-        for s in ["2026-Q4", "2026-q4", "2026Q4", "2026年第4季度", "2026年第四季度"] {
+        for s in [
+            "2026-Q4",
+            "2026-q4",
+            "2026Q4",
+            "2026年第4季度",
+            "2026年第四季度",
+        ] {
             assert_eq!(label(s).as_deref(), Some("2026-Q4"), "{s}");
         }
         for s in ["2026-H2", "2026h2", "2026年下半年"] {
@@ -208,8 +214,21 @@ mod tests {
     #[test]
     fn rejects_bad_labels() {
         for s in [
-            "", "26-11", "2026-13", "2026-0", "2026-Q5", "2026-H3", "2026-Q0", "2026年第五季度",
-            "２０２６-11", "2026-11-01", "2026-", "2026/Q1", "Q1 2026", "2026年13月", "20261",
+            "",
+            "26-11",
+            "2026-13",
+            "2026-0",
+            "2026-Q5",
+            "2026-H3",
+            "2026-Q0",
+            "2026年第五季度",
+            "２０２６-11",
+            "2026-11-01",
+            "2026-",
+            "2026/Q1",
+            "Q1 2026",
+            "2026年13月",
+            "20261",
         ] {
             assert_eq!(label(s), None, "{s}");
         }
@@ -257,7 +276,10 @@ mod tests {
     #[test]
     fn periods_within_coarser_kinds() {
         let may = Period::parse("2026-05").unwrap();
-        assert_eq!(may.within(PeriodKind::Quarter).unwrap().to_string(), "2026-Q2");
+        assert_eq!(
+            may.within(PeriodKind::Quarter).unwrap().to_string(),
+            "2026-Q2"
+        );
         assert_eq!(may.within(PeriodKind::Half).unwrap().to_string(), "2026-H1");
         assert_eq!(may.within(PeriodKind::Year).unwrap().to_string(), "2026");
         let q3 = Period::parse("2026-Q3").unwrap();
@@ -300,8 +322,14 @@ mod constituent_tests {
 
     #[test]
     fn constituents_of_each_kind() {
-        assert_eq!(labels("2026-Q2", PeriodKind::Month), ["2026-04", "2026-05", "2026-06"]);
-        assert_eq!(labels("2026-H2", PeriodKind::Quarter), ["2026-Q3", "2026-Q4"]);
+        assert_eq!(
+            labels("2026-Q2", PeriodKind::Month),
+            ["2026-04", "2026-05", "2026-06"]
+        );
+        assert_eq!(
+            labels("2026-H2", PeriodKind::Quarter),
+            ["2026-Q3", "2026-Q4"]
+        );
         assert_eq!(labels("2026", PeriodKind::Half), ["2026-H1", "2026-H2"]);
         assert_eq!(labels("2026", PeriodKind::Month).len(), 12);
         assert_eq!(labels("2026-Q1", PeriodKind::Quarter), ["2026-Q1"]);

@@ -49,14 +49,16 @@ pub fn combine(indicator: &Indicator, values: &[Value]) -> Result<Value, Combine
             } else if with_parts < values.len() {
                 return Err(CombineError::MixedRatio);
             } else {
-                let parts: Vec<(Decimal, Decimal)> = values.iter().filter_map(|v| v.parts).collect();
+                let parts: Vec<(Decimal, Decimal)> =
+                    values.iter().filter_map(|v| v.parts).collect();
                 let a = checked_sum(parts.iter().map(|p| p.0))?;
                 let b = checked_sum(parts.iter().map(|p| p.1))?;
                 if b.is_zero() {
                     return Err(CombineError::ZeroDenominator);
                 }
                 let numerator = if indicator.unit == "%" {
-                    a.checked_mul(Decimal::ONE_HUNDRED).ok_or(CombineError::Overflow)?
+                    a.checked_mul(Decimal::ONE_HUNDRED)
+                        .ok_or(CombineError::Overflow)?
                 } else {
                     a
                 };
@@ -93,7 +95,9 @@ pub fn roll_up(
             out.push(card.clone());
             continue;
         };
-        let Some(target) = period.within(kind) else { continue };
+        let Some(target) = period.within(kind) else {
+            continue;
+        };
         let key = CardKey {
             subject: card.key.subject.clone(),
             period: Some(target),
@@ -123,7 +127,9 @@ pub fn roll_up(
                         actuals.place(cards[0].first)
                     ),
                 )
-                .with_hint(Some("give each period once: either the total or its parts".into())),
+                .with_hint(Some(
+                    "give each period once: either the total or its parts".into(),
+                )),
             );
             continue;
         }
@@ -146,7 +152,8 @@ fn roll_group(
 ) -> Option<CardData> {
     let first = cards[0].first;
     let here = |loc: Loc, message: String, hint: &str| {
-        Diagnostic::error(&actuals.files[loc.file], loc.line, loc.col, message).with_hint(Some(hint.to_string()))
+        Diagnostic::error(&actuals.files[loc.file], loc.line, loc.col, message)
+            .with_hint(Some(hint.to_string()))
     };
     let data_kind = cards[0].key.kind;
     if let Some(other) = cards.iter().find(|c| c.key.kind != data_kind) {
@@ -179,7 +186,11 @@ fn roll_group(
         given.sort_by_key(|(p, _)| p.sort_key());
         let loc = given.first().map_or(first, |(_, o)| o.loc);
         if invalid {
-            values.push(Some(Observation { value: None, invalid: true, loc }));
+            values.push(Some(Observation {
+                value: None,
+                invalid: true,
+                loc,
+            }));
             continue;
         }
         if given.is_empty() {
@@ -202,16 +213,33 @@ fn roll_group(
                 data_kind
             );
             if partial {
-                diagnostics.push(Diagnostic::warning(&actuals.files[first.file], first.line, first.col, format!("{message}; combined the values there are")));
+                diagnostics.push(Diagnostic::warning(
+                    &actuals.files[first.file],
+                    first.line,
+                    first.col,
+                    format!("{message}; combined the values there are"),
+                ));
             } else {
-                diagnostics.push(here(first, message, "add the missing periods, or use --partial to combine the values there are"));
-                values.push(Some(Observation { value: None, invalid: true, loc }));
+                diagnostics.push(here(
+                    first,
+                    message,
+                    "add the missing periods, or use --partial to combine the values there are",
+                ));
+                values.push(Some(Observation {
+                    value: None,
+                    invalid: true,
+                    loc,
+                }));
                 continue;
             }
         }
         let parts: Vec<Value> = given.iter().filter_map(|(_, o)| o.value).collect();
         match combine(indicator, &parts) {
-            Ok(value) => values.push(Some(Observation { value: Some(value), invalid: false, loc })),
+            Ok(value) => values.push(Some(Observation {
+                value: Some(value),
+                invalid: false,
+                loc,
+            })),
             Err(error) => {
                 if assessed {
                     let message = match error {
@@ -225,11 +253,23 @@ fn roll_group(
                             indicator.id,
                             key.describe()
                         ),
-                        CombineError::Overflow => format!("`{}` for {}: the combined value is too large", indicator.id, key.describe()),
+                        CombineError::Overflow => format!(
+                            "`{}` for {}: the combined value is too large",
+                            indicator.id,
+                            key.describe()
+                        ),
                     };
-                    diagnostics.push(here(loc, message, "write every value of the indicator the same way, as a/b or as a number"));
+                    diagnostics.push(here(
+                        loc,
+                        message,
+                        "write every value of the indicator the same way, as a/b or as a number",
+                    ));
                 }
-                values.push(Some(Observation { value: None, invalid: true, loc }));
+                values.push(Some(Observation {
+                    value: None,
+                    invalid: true,
+                    loc,
+                }));
             }
         }
     }
@@ -276,17 +316,38 @@ mod tests {
     #[test]
     fn ratio_of_sums_not_the_average_of_rates() {
         // 2/4 and 2/100: 4/104 = 3.8462%, where averaging the rates gives 26%.
-        assert_eq!(amount("%", Aggregate::Ratio, &["2/4", "2/100"]), Ok(d("3.8462")));
-        assert_eq!(amount("%", Aggregate::Ratio, &["2/4", "2/100", "0/20"]), Ok(d("3.2258")));
-        assert_eq!(amount("次/台", Aggregate::Ratio, &["270/100", "30/50"]), Ok(d("2")));
+        assert_eq!(
+            amount("%", Aggregate::Ratio, &["2/4", "2/100"]),
+            Ok(d("3.8462"))
+        );
+        assert_eq!(
+            amount("%", Aggregate::Ratio, &["2/4", "2/100", "0/20"]),
+            Ok(d("3.2258"))
+        );
+        assert_eq!(
+            amount("次/台", Aggregate::Ratio, &["270/100", "30/50"]),
+            Ok(d("2"))
+        );
     }
 
     #[test]
     fn ratio_of_plain_values_is_their_mean_and_mixed_forms_are_an_error() {
-        assert_eq!(amount("%", Aggregate::Ratio, &["95", "90.5", "88"]), Ok(d("91.1667")));
-        assert_eq!(amount("%", Aggregate::Ratio, &["95", "9/10"]), Err(CombineError::MixedRatio));
-        assert_eq!(amount("%", Aggregate::Ratio, &["1/2", "3/4"]), Ok(d("66.6667")));
-        assert_eq!(amount("%", Aggregate::Ratio, &["1/2", "1/-2"]), Err(CombineError::ZeroDenominator));
+        assert_eq!(
+            amount("%", Aggregate::Ratio, &["95", "90.5", "88"]),
+            Ok(d("91.1667"))
+        );
+        assert_eq!(
+            amount("%", Aggregate::Ratio, &["95", "9/10"]),
+            Err(CombineError::MixedRatio)
+        );
+        assert_eq!(
+            amount("%", Aggregate::Ratio, &["1/2", "3/4"]),
+            Ok(d("66.6667"))
+        );
+        assert_eq!(
+            amount("%", Aggregate::Ratio, &["1/2", "1/-2"]),
+            Err(CombineError::ZeroDenominator)
+        );
     }
 
     #[test]
@@ -298,7 +359,13 @@ mod tests {
         assert_eq!(amount("次", Aggregate::Min, &cells), Ok(d("0")));
         assert_eq!(amount("次", Aggregate::Max, &cells), Ok(d("2")));
         // means round half-up to 4 places: 0.00005 → 0.0001
-        assert_eq!(amount("", Aggregate::Mean, &["0.0001", "0"]), Ok(d("0.0001")));
-        assert_eq!(amount("", Aggregate::Mean, &["1", "1", "2"]), Ok(d("1.3333")));
+        assert_eq!(
+            amount("", Aggregate::Mean, &["0.0001", "0"]),
+            Ok(d("0.0001"))
+        );
+        assert_eq!(
+            amount("", Aggregate::Mean, &["1", "1", "2"]),
+            Ok(d("1.3333"))
+        );
     }
 }

@@ -4,7 +4,9 @@
 
 use rust_decimal::Decimal;
 
-use crate::model::{Band, BandPoints, Better, Indicator, Method, PeriodKind, Scorecard, Thresholds};
+use crate::model::{
+    Band, BandPoints, Better, Indicator, Method, PeriodKind, Scorecard, Thresholds,
+};
 use crate::num::{div_half_up, round_half_up};
 
 /// What `--missing` says to do with an assessed indicator that has no value.
@@ -147,7 +149,8 @@ pub fn score_card(
 ) -> Result<CardScore, Vec<CardError>> {
     let mut errors = Vec::new();
     // First pass: scores, and W over what is scored.
-    let mut lines: Vec<(Option<Decimal>, IndicatorScore)> = Vec::with_capacity(def.indicators.len());
+    let mut lines: Vec<(Option<Decimal>, IndicatorScore)> =
+        Vec::with_capacity(def.indicators.len());
     let mut total_weight = Decimal::ZERO;
     for (i, indicator) in def.indicators.iter().enumerate() {
         let actual = actuals.get(i).copied().flatten();
@@ -177,8 +180,7 @@ pub fn score_card(
         .map(|(weight, mut line)| {
             if let (Some(weight), Some(score)) = (weight, line.score) {
                 let points = div_half_up(score * weight, total_weight, 2).unwrap_or_default();
-                line.effective_weight =
-                    div_half_up(weight * Decimal::ONE_HUNDRED, total_weight, 2);
+                line.effective_weight = div_half_up(weight * Decimal::ONE_HUNDRED, total_weight, 2);
                 line.points = Some(points);
                 total += points;
             }
@@ -218,7 +220,13 @@ fn score_line(
             )),
         };
     };
-    let score = score_value(indicator.method, indicator.better, thresholds, &def.bands, v);
+    let score = score_value(
+        indicator.method,
+        indicator.better,
+        thresholds,
+        &def.bands,
+        v,
+    );
     Some((
         Some(indicator.weight),
         IndicatorScore {
@@ -250,7 +258,13 @@ mod tests {
         Decimal::from_str(s).unwrap()
     }
 
-    fn th(target: &str, exceeds: Option<&str>, far: Option<&str>, best: Option<&str>, worst: Option<&str>) -> Thresholds {
+    fn th(
+        target: &str,
+        exceeds: Option<&str>,
+        far: Option<&str>,
+        best: Option<&str>,
+        worst: Option<&str>,
+    ) -> Thresholds {
         Thresholds {
             target: d(target),
             exceeds: exceeds.map(d),
@@ -271,7 +285,13 @@ mod tests {
 
     /// The seed's service cost rate: 1.20 / 0.92 / 0.85 / 0.75 / 0.60, lower is better.
     fn cost() -> Thresholds {
-        th("0.92", Some("0.85"), Some("0.75"), Some("0.60"), Some("1.20"))
+        th(
+            "0.92",
+            Some("0.85"),
+            Some("0.75"),
+            Some("0.60"),
+            Some("1.20"),
+        )
     }
 
     #[test]
@@ -415,13 +435,23 @@ mod tests {
     fn deduct_method_takes_points_per_unit_of_shortfall() {
         let b = BandPoints::default();
         let t = th("99", None, None, None, None);
-        let deduct = |better, v: &str| score_value(Method::Deduct { per_unit: d("5") }, better, &t, &b, d(v));
+        let deduct = |better, v: &str| {
+            score_value(Method::Deduct { per_unit: d("5") }, better, &t, &b, d(v))
+        };
         assert_eq!(deduct(Better::Higher, "97.3"), d("91.5"));
         assert_eq!(deduct(Better::Higher, "99.5"), d("100"));
         assert_eq!(deduct(Better::Higher, "70"), d("0"));
         assert_eq!(deduct(Better::Lower, "100"), d("95"));
         assert_eq!(deduct(Better::Lower, "98"), d("100"));
-        let huge = score_value(Method::Deduct { per_unit: d("999999999999999") }, Better::Higher, &t, &b, d("-999999999999999"));
+        let huge = score_value(
+            Method::Deduct {
+                per_unit: d("999999999999999"),
+            },
+            Better::Higher,
+            &t,
+            &b,
+            d("-999999999999999"),
+        );
         assert_eq!(huge, d("0"));
     }
 
@@ -429,9 +459,18 @@ mod tests {
     fn pass_fail_is_all_or_nothing() {
         let b = BandPoints::default();
         let t = th("100", None, None, None, None);
-        assert_eq!(score_value(Method::PassFail, Better::Higher, &t, &b, d("100")), d("100"));
-        assert_eq!(score_value(Method::PassFail, Better::Higher, &t, &b, d("99.99")), d("0"));
-        assert_eq!(score_value(Method::PassFail, Better::Lower, &t, &b, d("100.01")), d("0"));
+        assert_eq!(
+            score_value(Method::PassFail, Better::Higher, &t, &b, d("100")),
+            d("100")
+        );
+        assert_eq!(
+            score_value(Method::PassFail, Better::Higher, &t, &b, d("99.99")),
+            d("0")
+        );
+        assert_eq!(
+            score_value(Method::PassFail, Better::Lower, &t, &b, d("100.01")),
+            d("0")
+        );
     }
 
     fn indicator(id: &str, weight: u32, better: Better, month: Option<Thresholds>) -> Indicator {
@@ -465,7 +504,13 @@ mod tests {
             indicator("b", 69, Better::Higher, Some(repair())),
             indicator("c", 11, Better::Higher, None),
         ]);
-        let scored = score_card(&def, PeriodKind::Month, &[Some(d("96.5")), Some(d("100")), Some(d("1"))], MissingPolicy::Error).unwrap();
+        let scored = score_card(
+            &def,
+            PeriodKind::Month,
+            &[Some(d("96.5")), Some(d("100")), Some(d("1"))],
+            MissingPolicy::Error,
+        )
+        .unwrap();
         let a = &scored.indicators[0];
         assert_eq!(a.effective_weight, Some(d("22.47")));
         // 67.5 * 20 / 89 = 15.168…
@@ -475,7 +520,10 @@ mod tests {
         assert_eq!(b.points, Some(d("77.53")));
         let c = &scored.indicators[2];
         assert_eq!(c.band, Band::NotAssessed);
-        assert_eq!((c.target, c.actual, c.score, c.points), (None, None, None, None));
+        assert_eq!(
+            (c.target, c.actual, c.score, c.points),
+            (None, None, None, None)
+        );
         assert_eq!(scored.total, d("92.70"));
         assert_eq!(scored.band, Band::FarExceeds);
     }
@@ -511,7 +559,12 @@ mod tests {
             Err(vec![CardError::NothingToScore])
         );
         assert_eq!(
-            score_card(&def, PeriodKind::Quarter, &[Some(d("1"))], MissingPolicy::Error),
+            score_card(
+                &def,
+                PeriodKind::Quarter,
+                &[Some(d("1"))],
+                MissingPolicy::Error
+            ),
             Err(vec![CardError::NothingToScore])
         );
     }

@@ -313,7 +313,11 @@ mod tests {
             ".5", "96.", "1,23", "0x10", "95%%", "NaN", "inf", "1234,567", "1,2345", "+", "1e",
             "1.2.3", "--1", "1 000", "١٢",
         ] {
-            assert_eq!(parse_value(text, "%").err(), Some(ValueError::NotANumber), "{text}");
+            assert_eq!(
+                parse_value(text, "%").err(),
+                Some(ValueError::NotANumber),
+                "{text}"
+            );
         }
     }
 
@@ -321,7 +325,10 @@ mod tests {
     fn limits_of_rule_six() {
         assert_eq!(parse_number("1E-30"), Err(ValueError::TooPrecise));
         assert_eq!(parse_number("1e999999"), Err(ValueError::TooLarge));
-        assert_eq!(parse_number("1e99999999999999999999"), Err(ValueError::TooLarge));
+        assert_eq!(
+            parse_number("1e99999999999999999999"),
+            Err(ValueError::TooLarge)
+        );
         assert_eq!(
             parse_number("1234567890123456789012345678901234567890"),
             Err(ValueError::TooLarge)

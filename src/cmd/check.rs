@@ -6,7 +6,6 @@ use std::io::{self, Write};
 use super::{EXIT_INVALID, EXIT_OK, load, missing_policy, print_diagnostics, score_all};
 use crate::cli::CheckArgs;
 
-
 pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     let stdout = io::stdout();
     let mut out = stdout.lock();
@@ -35,4 +34,3 @@ pub fn summary(errors: usize, warnings: usize, files: usize) -> String {
         plural(files, "file")
     )
 }
-

@@ -39,15 +39,32 @@ pub fn run(cli: Cli) -> i32 {
 }
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
-    error
-        .chain()
-        .filter_map(|e| e.downcast_ref::<io::Error>())
-        .any(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    error.chain().any(caused_by_broken_pipe)
+}
+
+/// Whether an error is, or wraps, a broken pipe: writers wrap I/O errors in their own.
+fn caused_by_broken_pipe(error: &(dyn std::error::Error + 'static)) -> bool {
+    if let Some(io) = error.downcast_ref::<io::Error>() {
+        if io.kind() == io::ErrorKind::BrokenPipe {
+            return true;
+        }
+        if let Some(inner) = io.get_ref() {
+            return caused_by_broken_pipe(inner);
+        }
+    }
+    if let Some(csv) = error.downcast_ref::<csv::Error>()
+        && let csv::ErrorKind::Io(io) = csv.kind()
+    {
+        return io.kind() == io::ErrorKind::BrokenPipe;
+    }
+    error.source().is_some_and(caused_by_broken_pipe)
 }
 
 /// The scorecard definition in force (SPEC §2.1), with the name messages use for it.
 pub fn load_config(explicit: Option<&Path>) -> Result<(Scorecard, String), Vec<Diagnostic>> {
-    let from_env = std::env::var_os("KPI_CONFIG").filter(|v| !v.is_empty()).map(PathBuf::from);
+    let from_env = std::env::var_os("KPI_CONFIG")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from);
     let local = Path::new("kpi.toml");
     let path = explicit
         .map(Path::to_path_buf)
@@ -66,8 +83,15 @@ pub fn load_config(explicit: Option<&Path>) -> Result<(Scorecard, String), Vec<D
                     .iter()
                     .filter(|&&b| b == b'\n')
                     .count();
-                return Err(vec![Diagnostic::error(&name, line, 1, "the scorecard definition is not valid UTF-8")
-                    .with_hint(Some("save kpi.toml as UTF-8".into()))]);
+                return Err(vec![
+                    Diagnostic::error(
+                        &name,
+                        line,
+                        1,
+                        "the scorecard definition is not valid UTF-8",
+                    )
+                    .with_hint(Some("save kpi.toml as UTF-8".into())),
+                ]);
             }
         },
         Err(e) => return Err(vec![read_error(&name, &e)]),
@@ -186,40 +210,75 @@ pub fn score_all(loaded: &mut Loaded, missing: MissingPolicy) -> Vec<ScoredCard>
                 score,
             }),
             Err(errors) => {
-                for error in errors {
-                    let diagnostic = match error {
-                        CardError::MissingValue(i) => {
-                            let observation = card.values[i].as_ref();
-                            if observation.is_some_and(|o| o.invalid) {
-                                continue; // already reported as an invalid value
-                            }
-                            let loc = observation.map_or(card.first, |o| o.loc);
-                            let id = &def.indicators[i].id;
-                            Diagnostic::error(
-                                &actuals.files[loc.file],
-                                loc.line,
-                                loc.col,
-                                format!("no value for `{id}` ({}), which is assessed in a {}", card.key.describe(), card.key.kind),
-                            )
-                            .with_hint(Some("give it a value, or use --missing zero or --missing skip".into()))
-                        }
-                        CardError::NothingToScore => Diagnostic::error(
-                            &actuals.files[card.first.file],
-                            card.first.line,
-                            card.first.col,
-                            format!("nothing to score for {}: no assessed indicator has a value", card.key.describe()),
-                        )
-                        .with_hint(Some(format!(
-                            "check that the period kind ({}) is one the indicators have targets for",
-                            card.key.kind
-                        ))),
-                    };
-                    loaded.diagnostics.push(diagnostic);
-                }
+                let problems = card_problems(def, actuals, card, &errors);
+                loaded.diagnostics.extend(problems);
             }
         }
     }
     cards
+}
+
+/// Located diagnostics for a card that could not be scored. Indicators absent from
+/// the data are listed in one message; an empty cell gets its own; a cell that did
+/// not parse was reported already.
+fn card_problems(
+    def: &Scorecard,
+    actuals: &Actuals,
+    card: &CardData,
+    errors: &[CardError],
+) -> Vec<Diagnostic> {
+    let at = |loc: crate::actuals::Loc, message: String, hint: &str| {
+        Diagnostic::error(&actuals.files[loc.file], loc.line, loc.col, message)
+            .with_hint(Some(hint.to_string()))
+    };
+    let describe = card.key.describe();
+    let kind = card.key.kind;
+    let mut problems = Vec::new();
+    let mut absent = Vec::new();
+    for error in errors {
+        let CardError::MissingValue(i) = *error else {
+            continue;
+        };
+        let id = &def.indicators[i].id;
+        match &card.values[i] {
+            Some(o) if o.invalid => {}
+            Some(o) => problems.push(at(
+                o.loc,
+                format!("no value for `{id}` ({describe}), which has a {kind} target"),
+                "give it a value, or use --missing zero or --missing skip",
+            )),
+            None => absent.push(format!("`{id}`")),
+        }
+    }
+    if !absent.is_empty() {
+        let message = if absent.len() == 1 {
+            format!(
+                "no value for {} ({describe}), which has a {kind} target",
+                absent[0]
+            )
+        } else {
+            format!(
+                "no values for {} ({describe}), which have {kind} targets",
+                absent.join(", ")
+            )
+        };
+        problems.push(at(
+            card.first,
+            message,
+            "give them values, or use --missing zero or --missing skip",
+        ));
+    }
+    let reported = card.values.iter().flatten().any(|o| o.invalid);
+    if errors.contains(&CardError::NothingToScore) && !reported {
+        problems.push(at(
+            card.first,
+            format!(
+                "nothing to score for {describe}: no indicator with a {kind} target has a value"
+            ),
+            "give a value for an indicator assessed in this period, or score another --period",
+        ));
+    }
+    problems
 }
 
 /// The language of human words (SPEC §7): `--lang`, else the locale.
@@ -229,7 +288,11 @@ pub fn detect_lang() -> Lang {
         .filter_map(|k| std::env::var(k).ok())
         .find(|v| !v.is_empty())
         .unwrap_or_default();
-    if locale.starts_with("zh") { Lang::Zh } else { Lang::En }
+    if locale.starts_with("zh") {
+        Lang::Zh
+    } else {
+        Lang::En
+    }
 }
 
 /// Colours on a terminal only, and never with `NO_COLOR`.

@@ -5,8 +5,8 @@ use std::io::{self, Write};
 use anyhow::Context;
 
 use super::{
-    EXIT_FAIL_UNDER, EXIT_INVALID, EXIT_OK, EXIT_USAGE, detect_lang, load, missing_policy, print_diagnostics,
-    score_all, use_color, write_output,
+    EXIT_FAIL_UNDER, EXIT_INVALID, EXIT_OK, EXIT_USAGE, detect_lang, load, missing_policy,
+    print_diagnostics, score_all, use_color, write_output,
 };
 use crate::cli::{FormatArg, LangArg, ScoreArgs};
 use crate::model::Lang;
@@ -23,7 +23,10 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
         let inputs = args.input.files.iter().filter(|f| *f != "-");
         for input in inputs {
             if same_file(output, std::path::Path::new(input)) {
-                eprintln!("kpi: error: --output {} is also an input file; it would be overwritten", output.display());
+                eprintln!(
+                    "kpi: error: --output {} is also an input file; it would be overwritten",
+                    output.display()
+                );
                 return Ok(EXIT_USAGE);
             }
         }
@@ -60,7 +63,8 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
         Some(path) => {
             let mut bytes = Vec::new();
             render(format, &loaded.def, &cards, &options, &mut bytes)?;
-            write_output(path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
+            write_output(path, &bytes)
+                .with_context(|| format!("cannot write {}", path.display()))?;
         }
         None => {
             let stdout = io::stdout();
@@ -69,10 +73,10 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
             out.flush()?;
         }
     }
-    if let Some(threshold) = args.fail_under {
-        if cards.iter().any(|c| c.score.total < threshold) {
-            return Ok(EXIT_FAIL_UNDER);
-        }
+    if let Some(threshold) = args.fail_under
+        && cards.iter().any(|c| c.score.total < threshold)
+    {
+        return Ok(EXIT_FAIL_UNDER);
     }
     Ok(EXIT_OK)
 }

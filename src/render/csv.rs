@@ -22,13 +22,22 @@ pub const HEADER: [&str; 10] = [
     "points",
 ];
 
-pub fn write(def: &Scorecard, cards: &[ScoredCard], options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(
+    def: &Scorecard,
+    cards: &[ScoredCard],
+    options: &RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     if options.bom {
         out.write_all("\u{FEFF}".as_bytes())?;
     }
-    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(out);
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(out);
     writer.write_record(HEADER)?;
-    let opt = |v: Option<rust_decimal::Decimal>, f: fn(rust_decimal::Decimal) -> String| v.map(f).unwrap_or_default();
+    let opt = |v: Option<rust_decimal::Decimal>, f: fn(rust_decimal::Decimal) -> String| {
+        v.map(f).unwrap_or_default()
+    };
     let two = |d| fixed(d, 2);
     for card in cards {
         let subject = neutralise(&card.subject);
@@ -78,7 +87,14 @@ mod tests {
 
     #[test]
     fn formula_like_text_is_prefixed() {
-        for payload in ["=HYPERLINK(\"http://x\",\"y\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A2)", "\t=1", "\r=1"] {
+        for payload in [
+            "=HYPERLINK(\"http://x\",\"y\")",
+            "+cmd|' /C calc'!A0",
+            "-2+3",
+            "@SUM(A1:A2)",
+            "\t=1",
+            "\r=1",
+        ] {
             assert_eq!(neutralise(payload), format!("'{payload}"));
         }
         assert_eq!(neutralise("East office"), "East office");

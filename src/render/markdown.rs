@@ -8,7 +8,9 @@ use crate::score::ScoredCard;
 
 /// Escapes what would break a Markdown table cell.
 fn escape(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('|', "\\|").replace(['\n', '\r'], " ")
+    text.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
 }
 
 fn row(out: &mut dyn Write, cells: &[String]) -> io::Result<()> {
@@ -16,7 +18,12 @@ fn row(out: &mut dyn Write, cells: &[String]) -> io::Result<()> {
     writeln!(out, "| {} |", cells.join(" | "))
 }
 
-pub fn write(def: &Scorecard, cards: &[ScoredCard], options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(
+    def: &Scorecard,
+    cards: &[ScoredCard],
+    options: &RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let lang = options.lang;
     for (n, card) in cards.iter().enumerate() {
         if n > 0 {

@@ -57,7 +57,15 @@ pub(crate) struct Words {
 pub(crate) fn words(lang: Lang) -> Words {
     match lang {
         Lang::En => Words {
-            headers: ["Indicator", "Target", "Actual", "Band", "Score", "Weight", "Points"],
+            headers: [
+                "Indicator",
+                "Target",
+                "Actual",
+                "Band",
+                "Score",
+                "Weight",
+                "Points",
+            ],
             total: "Total",
         },
         Lang::Zh => Words {

@@ -30,17 +30,24 @@ fn cells(values: [String; 7], band: Band, color: bool) -> Vec<Cell> {
             if j != 0 && j != 3 {
                 cell = cell.set_alignment(CellAlignment::Right);
             }
-            if color && j == 3 && is_scored(band) {
-                if let Some(c) = band_color(band) {
-                    cell = cell.fg(c);
-                }
+            if color
+                && j == 3
+                && is_scored(band)
+                && let Some(c) = band_color(band)
+            {
+                cell = cell.fg(c);
             }
             cell
         })
         .collect()
 }
 
-pub fn write(def: &Scorecard, cards: &[ScoredCard], options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(
+    def: &Scorecard,
+    cards: &[ScoredCard],
+    options: &RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let lang = options.lang;
     for (n, card) in cards.iter().enumerate() {
         if n > 0 {
@@ -55,9 +62,17 @@ pub fn write(def: &Scorecard, cards: &[ScoredCard], options: &RenderOptions, out
         }
         table.set_header(words(lang).headers.iter().map(|h| Cell::new(*h)));
         for (indicator, line) in def.indicators.iter().zip(&card.score.indicators) {
-            table.add_row(cells(human_row(indicator, line, lang), line.band, options.color));
+            table.add_row(cells(
+                human_row(indicator, line, lang),
+                line.band,
+                options.color,
+            ));
         }
-        table.add_row(cells(human_total(card, lang), card.score.band, options.color));
+        table.add_row(cells(
+            human_total(card, lang),
+            card.score.band,
+            options.color,
+        ));
         writeln!(out, "{}", card_title(def, card, lang))?;
         writeln!(out, "{table}")?;
     }

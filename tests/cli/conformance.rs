@@ -62,9 +62,10 @@ fn run_case(case: &Path) -> Vec<String> {
             String::from_utf8_lossy(&output.stderr)
         )];
     }
-    let expected: Value =
-        serde_json::from_str(&std::fs::read_to_string(case.join("expected.json")).expect("expected.json"))
-            .expect("expected.json is JSON");
+    let expected: Value = serde_json::from_str(
+        &std::fs::read_to_string(case.join("expected.json")).expect("expected.json"),
+    )
+    .expect("expected.json is JSON");
     let actual: Value = match serde_json::from_slice(&output.stdout) {
         Ok(v) => v,
         Err(e) => return vec![format!("output is not JSON: {e}")],
@@ -87,7 +88,11 @@ fn cases(root: &Path) -> Vec<std::path::PathBuf> {
 
 fn check_all(root: &Path) {
     let cases = cases(root);
-    assert!(cases.len() >= 11, "expected the conformance cases in {}", root.display());
+    assert!(
+        cases.len() >= 11,
+        "expected the conformance cases in {}",
+        root.display()
+    );
     let mut failures = Vec::new();
     for case in &cases {
         let problems = run_case(case);
@@ -95,7 +100,13 @@ fn check_all(root: &Path) {
             failures.push(format!("{}:\n  {}", case.display(), problems.join("\n  ")));
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -107,7 +118,9 @@ fn every_conformance_case_passes() {
 #[test]
 fn every_shared_conformance_case_passes() {
     let Some(shared) = shared_dir() else {
-        eprintln!("skipped: ../shared is absent (a user's clone); tests/conformance holds the copies");
+        eprintln!(
+            "skipped: ../shared is absent (a user's clone); tests/conformance holds the copies"
+        );
         return;
     };
     check_all(&shared.join("conformance"));
@@ -117,9 +130,24 @@ fn every_shared_conformance_case_passes() {
 fn the_comparison_catches_a_wrong_number() {
     let expected: Value = serde_json::from_str(r#"{"a": [66.00, "x"]}"#).unwrap();
     let mut problems = Vec::new();
-    same(&expected, &serde_json::from_str(r#"{"a": [66, "x"]}"#).unwrap(), "$", &mut problems);
+    same(
+        &expected,
+        &serde_json::from_str(r#"{"a": [66, "x"]}"#).unwrap(),
+        "$",
+        &mut problems,
+    );
     assert!(problems.is_empty(), "{problems:?}");
-    same(&expected, &serde_json::from_str(r#"{"a": [66.01, "x"]}"#).unwrap(), "$", &mut problems);
-    same(&expected, &serde_json::from_str(r#"{"a": [66, "x"], "b": 1}"#).unwrap(), "$", &mut problems);
+    same(
+        &expected,
+        &serde_json::from_str(r#"{"a": [66.01, "x"]}"#).unwrap(),
+        "$",
+        &mut problems,
+    );
+    same(
+        &expected,
+        &serde_json::from_str(r#"{"a": [66, "x"], "b": 1}"#).unwrap(),
+        "$",
+        &mut problems,
+    );
     assert_eq!(problems.len(), 2, "{problems:?}");
 }

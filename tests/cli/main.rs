@@ -1,4 +1,6 @@
 //! Tests of the real `kpi` binary.
 
 mod conformance;
+mod errors;
+mod score;
 mod util;

@@ -1,0 +1,344 @@
+//! Every error class of SPEC §2–§5, with its full text pinned: a worse message is a
+//! failing test. Each case runs in a temporary folder with relative paths.
+
+use crate::util::Dir;
+
+/// Runs `kpi score` (or the given args) in a folder holding `files`, returning
+/// `exit N` and standard error, for a snapshot.
+fn run(files: &[(&str, &[u8])], args: &[&str]) -> String {
+    let dir = Dir::new();
+    for (name, contents) in files {
+        dir.write(name, contents);
+    }
+    let output = dir.kpi().args(args).output().expect("running kpi");
+    format!(
+        "exit {}\n{}{}",
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+fn score_csv(csv: &str, extra: &[&str]) -> String {
+    let mut args = vec!["score", "--format", "csv"];
+    args.extend_from_slice(extra);
+    args.push("data.csv");
+    run(&[("data.csv", csv.as_bytes())], &args)
+}
+
+fn score_config(toml: &str) -> String {
+    run(
+        &[
+            ("kpi.toml", toml.as_bytes()),
+            ("data.csv", b"indicator,actual\nrate,95\n"),
+        ],
+        &["score", "--format", "csv", "data.csv"],
+    )
+}
+
+const ONE: &str = r#"
+[scorecard]
+title = "t"
+
+[[indicator]]
+id = "rate"
+name = "及时率"
+unit = "%"
+better = "higher"
+weight = 100
+target = 95
+"#;
+
+#[test]
+fn a_valid_one_indicator_config_scores() {
+    insta::assert_snapshot!(score_config(ONE));
+}
+
+#[test]
+fn config_every_problem_at_once_with_line_and_column() {
+    let toml = r#"
+[scorecard]
+title = "t"
+colour = "red"
+
+[[indicator]]
+id = "Rate"
+name = "及时率"
+unit = "%"
+better = "Higher"
+weight = 0
+target = { month = 95, quater = 95 }
+aggregate = "avg"
+
+[[indicator]]
+id = "cost"
+name = "及时率"
+better = "lower"
+weight = "20"
+target = 1
+worst = 0.5
+"#;
+    insta::assert_snapshot!(score_config(toml));
+}
+
+#[test]
+fn config_weights_must_sum_to_100() {
+    insta::assert_snapshot!(score_config(&ONE.replace("weight = 100", "weight = 98")));
+}
+
+#[test]
+fn config_thresholds_out_of_order_name_the_period() {
+    let toml = ONE.replace(
+        "target = 95",
+        "target = { month = 95, quarter = 95 }\nexceeds = { month = 97, quarter = 94 }\nworst = { month = 80 }",
+    );
+    insta::assert_snapshot!(score_config(&toml));
+}
+
+#[test]
+fn config_bands_must_be_ordered() {
+    let toml = ONE.replace(
+        "[[indicator]]",
+        "[bands]\nmeets = 75\nexceeds = 70\n\n[[indicator]]",
+    );
+    insta::assert_snapshot!(score_config(&toml));
+}
+
+#[test]
+fn config_method_rules() {
+    let toml = r#"
+[[indicator]]
+id = "sales"
+name = "销售"
+better = "higher"
+weight = 40
+method = "ratio"
+target = 0
+cap = 120
+best = 100
+
+[[indicator]]
+id = "sat"
+name = "满意"
+better = "higher"
+weight = 30
+method = "deduct"
+target = 99
+
+[[indicator]]
+id = "rep"
+name = "报表"
+better = "higher"
+weight = 30
+method = "pass_fail"
+target = 100
+per_unit = 5
+"#;
+    insta::assert_snapshot!(score_config(toml));
+}
+
+#[test]
+fn config_names_clash_with_each_other_and_with_columns() {
+    let toml = r#"
+[[indicator]]
+id = "rate"
+name = "Period"
+name_en = "Cost"
+better = "higher"
+weight = 50
+target = 1
+
+[[indicator]]
+id = "cost"
+name = "成本"
+better = "lower"
+weight = 50
+target = 1
+"#;
+    insta::assert_snapshot!(score_config(toml));
+}
+
+#[test]
+fn config_numbers_are_exact_and_limited() {
+    let toml = ONE.replace("target = 95", "target = 95.1234567890123456\nbest = inf");
+    insta::assert_snapshot!(score_config(&toml));
+}
+
+#[test]
+fn config_syntax_error_and_no_indicator() {
+    insta::assert_snapshot!(score_config("[scorecard\ntitle = 1\n"));
+    insta::assert_snapshot!(score_config("[scorecard]\ntitle = \"empty\"\n"));
+}
+
+#[test]
+fn config_missing_file_from_the_command_line_and_environment() {
+    insta::assert_snapshot!(run(
+        &[("data.csv", b"indicator,actual\nrate,1\n")],
+        &["score", "--config", "nope.toml", "data.csv"]
+    ));
+    let dir = Dir::new();
+    dir.write("data.csv", "indicator,actual\nrate,1\n");
+    let output = dir
+        .kpi()
+        .env("KPI_CONFIG", "missing.toml")
+        .args(["score", "data.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "missing.toml: no such file\n"
+    );
+}
+
+#[test]
+fn values_that_are_not_values() {
+    let csv = "indicator,actual\n\
+               服务费用率,abc\n\
+               保修期服务平均次数,次/台\n\
+               报修处理及时率,5/0\n\
+               零配件销售及时率,1e15\n\
+               发货差错率,1E-30\n\
+               安装、调试、维修满意率,0.1234567890123456789012\n\
+               客户投诉量,95%\n\
+               投诉处理满意率,.5\n\
+               报表上交及时准确率,96.\n";
+    insta::assert_snapshot!(score_csv(csv, &[]));
+}
+
+#[test]
+fn a_missing_value_is_an_error_naming_the_indicator() {
+    let csv = "subject,indicator,actual\na,服务费用率,0.9\n";
+    insta::assert_snapshot!(score_csv(csv, &[]));
+}
+
+#[test]
+fn an_empty_cell_in_a_wide_file_is_located() {
+    let csv = "subject,service_cost_rate,complaints\na,0.9,\n";
+    let toml = r#"
+[[indicator]]
+id = "service_cost_rate"
+name = "费用率"
+unit = "%"
+better = "lower"
+weight = 50
+target = 0.92
+
+[[indicator]]
+id = "complaints"
+name = "投诉"
+better = "lower"
+weight = 50
+target = 0
+"#;
+    insta::assert_snapshot!(run(
+        &[("kpi.toml", toml.as_bytes()), ("data.csv", csv.as_bytes())],
+        &["score", "--format", "csv", "data.csv"]
+    ));
+}
+
+#[test]
+fn nothing_to_score_names_the_subject_and_period() {
+    let csv = "subject,period,indicator,actual\na,2026-01,commissioning_timeliness,99\n";
+    insta::assert_snapshot!(score_csv(csv, &["--missing", "skip"]));
+}
+
+#[test]
+fn unknown_indicators_and_columns_suggest_a_name() {
+    insta::assert_snapshot!(score_csv("indicator,actual,note\ncomplaint,1,x\n", &[]));
+    insta::assert_snapshot!(score_csv(
+        "subject,complaint,repair_timelines\na,1,2\n",
+        &[]
+    ));
+}
+
+#[test]
+fn ragged_rows_and_duplicates_name_their_lines() {
+    let csv = "subject,indicator,actual\na,complaints,1\na,complaints,2,3\na,客户投诉量,0\nb,complaints\n";
+    insta::assert_snapshot!(score_csv(csv, &[]));
+}
+
+#[test]
+fn duplicates_across_files_name_both_files() {
+    let first = b"subject,period,indicator,actual\na,2026-01,complaints,1\n";
+    let second = b"subject,period,indicator,actual\na,2026/1,Customer Complaints,1\n";
+    insta::assert_snapshot!(run(
+        &[("one.csv", first), ("two.csv", second)],
+        &[
+            "score",
+            "--format",
+            "csv",
+            "--missing",
+            "skip",
+            "one.csv",
+            "two.csv"
+        ]
+    ));
+}
+
+#[test]
+fn empty_and_header_only_files() {
+    insta::assert_snapshot!(score_csv("", &[]));
+    insta::assert_snapshot!(score_csv("indicator,actual\n,\n", &[]));
+}
+
+#[test]
+fn bad_period_labels_and_a_finer_period() {
+    let csv = "period,indicator,actual\n2026-13,complaints,1\n,complaints,1\n2026Q1,complaints,0\n";
+    insta::assert_snapshot!(score_csv(csv, &["--missing", "skip"]));
+    let csv = "period,indicator,actual\n2026-Q1,complaints,1\n";
+    insta::assert_snapshot!(score_csv(csv, &["--period", "month", "--missing", "skip"]));
+}
+
+#[test]
+fn a_column_with_data_but_no_header() {
+    insta::assert_snapshot!(score_csv(
+        "indicator,,actual\ncomplaints,x,1\n",
+        &["--missing", "skip"]
+    ));
+}
+
+#[test]
+fn invalid_utf8_after_the_first_64_kib_names_its_line() {
+    let mut csv = b"subject,indicator,actual\n".to_vec();
+    let mut n = 0;
+    while csv.len() < 70 * 1024 {
+        csv.extend_from_slice(format!("s{n},complaints,1\n").as_bytes());
+        n += 1;
+    }
+    csv.extend_from_slice(b"bad\xff,complaints,1\n");
+    let out = run(
+        &[("data.csv", &csv)],
+        &["score", "--format", "csv", "--missing", "skip", "data.csv"],
+    );
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn unreadable_inputs() {
+    let dir = Dir::new();
+    std::fs::create_dir(dir.join("folder")).unwrap();
+    let output = dir
+        .kpi()
+        .args(["score", "missing.csv", "folder"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!(String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for args in [
+        &["score", "--format", "xml", "x.csv"][..],
+        &["score", "--period", "week", "x.csv"],
+        &["score", "--missing", "maybe", "x.csv"],
+        &["score", "--delimiter", "|", "x.csv"],
+        &["score", "--fail-under", "abc", "x.csv"],
+        &["frobnicate"],
+    ] {
+        let output = Dir::new().kpi().args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(!output.stderr.is_empty(), "{args:?}");
+    }
+}
