@@ -13,6 +13,7 @@ Examples:
   kpi score --period quarter q3.csv          data without a period column, scored as a quarter
   kpi check actuals.csv                      report every problem in the config and data
   kpi init                                   write the built-in scorecard to ./kpi.toml to edit
+  kpi targets                                show the scorecard in force
 
 Exit status: 0 success, 1 invalid config or data, 2 usage error, 3 a total below --fail-under.";
 
@@ -45,6 +46,12 @@ Examples:
     Check(CheckArgs),
     /// Write the built-in scorecard definition out as kpi.toml, to edit.
     Init(InitArgs),
+    /// Print the scorecard definition in force: weights, targets per period, thresholds.
+    #[command(after_help = "\
+Examples:
+  kpi targets                      the definition in force (./kpi.toml, $KPI_CONFIG or built in)
+  kpi targets --lang zh -c my.toml")]
+    Targets(TargetsArgs),
 }
 
 /// Where the scorecard and the data come from, and how to read them.
@@ -127,6 +134,17 @@ pub struct InitArgs {
     /// Overwrite PATH if it exists.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TargetsArgs {
+    /// The scorecard definition [default: $KPI_CONFIG, else ./kpi.toml, else built in].
+    #[arg(short, long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// Language of the table [default: from LC_ALL, LC_MESSAGES or LANG].
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -14,6 +14,7 @@ use crate::score::{CardError, MissingPolicy, ScoredCard, score_card};
 pub mod check;
 pub mod init;
 pub mod score;
+pub mod targets;
 
 /// Exit statuses (SPEC §8).
 pub const EXIT_OK: i32 = 0;
@@ -26,6 +27,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Score(args) => score::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Init(args) => init::run(&args),
+        Command::Targets(args) => targets::run(&args),
     };
     match result {
         Ok(code) => code,
@@ -282,6 +284,15 @@ fn card_problems(
 }
 
 /// The language of human words (SPEC §7): `--lang`, else the locale.
+pub fn lang_of(arg: Option<crate::cli::LangArg>) -> Lang {
+    match arg {
+        Some(crate::cli::LangArg::En) => Lang::En,
+        Some(crate::cli::LangArg::Zh) => Lang::Zh,
+        None => detect_lang(),
+    }
+}
+
+/// The language the locale asks for.
 pub fn detect_lang() -> Lang {
     let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
         .iter()

@@ -5,11 +5,10 @@ use std::io::{self, Write};
 use anyhow::Context;
 
 use super::{
-    EXIT_FAIL_UNDER, EXIT_INVALID, EXIT_OK, EXIT_USAGE, detect_lang, load, missing_policy,
+    EXIT_FAIL_UNDER, EXIT_INVALID, EXIT_OK, EXIT_USAGE, lang_of, load, missing_policy,
     print_diagnostics, score_all, use_color, write_output,
 };
-use crate::cli::{FormatArg, LangArg, ScoreArgs};
-use crate::model::Lang;
+use crate::cli::{FormatArg, ScoreArgs};
 use crate::render::{Format, RenderOptions, render};
 
 pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
@@ -45,11 +44,7 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
     }
     print_diagnostics(stderr, &loaded.diagnostics)?;
     let options = RenderOptions {
-        lang: match args.lang {
-            Some(LangArg::En) => Lang::En,
-            Some(LangArg::Zh) => Lang::Zh,
-            None => detect_lang(),
-        },
+        lang: lang_of(args.lang),
         color: args.format == FormatArg::Table && use_color(args.output.is_none()),
         bom: args.bom,
     };

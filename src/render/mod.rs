@@ -13,6 +13,7 @@ pub mod csv;
 pub mod json;
 pub mod markdown;
 pub mod table;
+pub mod targets;
 
 /// The output formats `kpi score` can write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -571,3 +571,77 @@ fn help_has_examples() {
         .success()
         .stdout(predicate::str::contains("--fail-under"));
 }
+
+#[test]
+fn targets_shows_the_definition_in_both_languages() {
+    let dir = Dir::new();
+    insta::assert_snapshot!(
+        "targets_en",
+        stdout_of(dir.kpi().args(["targets", "--lang", "en"]))
+    );
+    insta::assert_snapshot!(
+        "targets_zh",
+        stdout_of(dir.kpi().args(["targets", "--lang", "zh"]))
+    );
+    let methods = tests_dir().join("conformance/06-methods/kpi.toml");
+    let out = stdout_of(
+        dir.kpi()
+            .args(["targets", "--lang", "en", "--config"])
+            .arg(methods),
+    );
+    assert!(out.contains("ratio method, capped at 100"), "{out}");
+    assert!(
+        out.contains("deduct method, 5 points per unit short"),
+        "{out}"
+    );
+    assert!(!out.contains("发货差错率 is called"), "{out}");
+    dir.write("bad.toml", "[[indicator]]\n");
+    dir.kpi()
+        .args(["targets", "-c", "bad.toml"])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn every_example_scores_in_every_format() {
+    let examples = tests_dir().join("../examples");
+    let mut count = 0;
+    for entry in std::fs::read_dir(&examples).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "csv") {
+            continue;
+        }
+        count += 1;
+        for format in ["table", "csv", "json", "markdown"] {
+            let out = stdout_of(Dir::new().kpi().args(["score", "-f", format]).arg(&path));
+            assert!(!out.is_empty(), "{} as {format}", path.display());
+        }
+        Dir::new().kpi().arg("check").arg(&path).assert().success();
+    }
+    assert!(
+        count >= 4,
+        "expected the examples in {}",
+        examples.display()
+    );
+}
+
+#[test]
+fn the_gb18030_example_reads_as_its_utf8_text() {
+    let bytes = std::fs::read(tests_dir().join("../examples/monthly-gb18030.csv")).unwrap();
+    assert!(
+        std::str::from_utf8(&bytes).is_err(),
+        "the example must really be GB18030"
+    );
+    let (text, _, had_errors) = encoding_rs::GB18030.decode(&bytes);
+    assert!(!had_errors);
+    let dir = Dir::new();
+    dir.write("utf8.csv", text.as_bytes())
+        .write("gb.csv", &bytes);
+    let from_utf8 = stdout_of(dir.kpi().args(["score", "-f", "csv", "utf8.csv"]));
+    let from_gb = stdout_of(dir.kpi().args(["score", "-f", "csv", "gb.csv"]));
+    assert_eq!(from_gb, from_utf8);
+    assert!(
+        from_gb.contains("华东办事处,2026-10,total,Total,,,meets,,100.00,69.41"),
+        "{from_gb}"
+    );
+}
