@@ -148,8 +148,20 @@ impl Actuals {
             delimiter: options.delimiter.unwrap_or_else(|| detect_delimiter(&text)),
             options,
             diagnostics: Vec::new(),
+            suppressed: 0,
         };
         reader.read(self);
+        if reader.suppressed > 0 {
+            let more = reader.suppressed;
+            reader.diagnostics.push(Diagnostic::error(
+                path,
+                0,
+                0,
+                format!(
+                    "{more} more problems in this file are not listed; fix the ones above first"
+                ),
+            ));
+        }
         reader.diagnostics
     }
 
@@ -167,20 +179,106 @@ impl Actuals {
     }
 }
 
-/// Comma, tab or semicolon: whichever occurs most in the header line outside quotes,
-/// comma on a tie.
+/// Warnings for data that is valid but probably not what was meant: a `%`
+/// indicator whose values in a file are all at most 1 while its target is above 1
+/// (`0.95` written for 95%).
+pub fn warnings(def: &Scorecard, actuals: &Actuals, cards: &[CardData]) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    for (i, indicator) in def.indicators.iter().enumerate() {
+        if indicator.unit != "%" {
+            continue;
+        }
+        let Some(target) = PeriodKind::ALL
+            .iter()
+            .filter_map(|&k| indicator.thresholds(k))
+            .map(|t| t.target)
+            .find(|t| *t > rust_decimal::Decimal::ONE)
+        else {
+            continue;
+        };
+        for file in 0..actuals.files.len() {
+            let values: Vec<(&Observation, Value)> = cards
+                .iter()
+                .filter_map(|c| c.values[i].as_ref())
+                .filter(|o| o.loc.file == file)
+                .filter_map(|o| o.value.filter(|v| v.parts.is_none()).map(|v| (o, v)))
+                .collect();
+            let all_fractions = values
+                .iter()
+                .all(|(_, v)| v.amount.abs() <= rust_decimal::Decimal::ONE)
+                && values.iter().any(|(_, v)| !v.amount.is_zero());
+            if let (true, Some((first, value))) = (all_fractions, values.first()) {
+                let shown = value.amount.normalize();
+                let percent = (value.amount * rust_decimal::Decimal::ONE_HUNDRED).normalize();
+                warnings.push(
+                    Diagnostic::warning(
+                        &actuals.files[file],
+                        first.loc.line,
+                        first.loc.col,
+                        format!(
+                            "every value of `{}` is at most 1 while its target is {}: {shown} looks like a fraction",
+                            indicator.id,
+                            target.normalize()
+                        ),
+                    )
+                    .with_hint(Some(format!("values of a % indicator are percentages; write {percent} or {percent}%"))),
+                );
+            }
+        }
+    }
+    warnings
+}
+
+/// Where the cells of the record starting at byte `start` begin, up to `limit` cells:
+/// found by walking the raw text, since the CSV reader reports where a record starts
+/// but not where its fields do. Quotes follow the reader's rules: a quote opens a
+/// quoted cell only at the cell's start, and `""` inside one is a quote.
+fn cell_starts(text: &[u8], start: usize, delimiter: u8, limit: usize) -> Vec<usize> {
+    let mut starts = vec![start];
+    let mut quoted = false;
+    let mut i = start;
+    while starts.len() < limit && i < text.len() {
+        let b = text[i];
+        if quoted {
+            if b == b'"' {
+                if text.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    quoted = false;
+                }
+            }
+        } else if b == b'"' && starts.last() == Some(&i) {
+            quoted = true;
+        } else if b == delimiter {
+            starts.push(i + 1);
+        } else if b == b'\n' || b == b'\r' {
+            break;
+        }
+        i += 1;
+    }
+    starts
+}
+
+/// Comma, tab or semicolon: whichever occurs most in the header line (the first line
+/// that is not blank) outside quotes, comma on a tie.
 pub fn detect_delimiter(text: &str) -> u8 {
+    let header = text
+        .split(['\n', '\r'])
+        .find(|line| !line.trim().is_empty())
+        .unwrap_or("");
     let mut counts = [0usize; 3]; // , \t ;
     let mut quoted = false;
-    for c in text.chars() {
+    let mut at_cell_start = true;
+    for c in header.chars() {
         match c {
-            '"' => quoted = !quoted,
-            '\n' | '\r' if !quoted => break,
+            '"' if quoted => quoted = false,
+            '"' if at_cell_start => quoted = true,
             ',' if !quoted => counts[0] += 1,
             '\t' if !quoted => counts[1] += 1,
             ';' if !quoted => counts[2] += 1,
             _ => {}
         }
+        at_cell_start = !quoted && matches!(c, ',' | '\t' | ';');
     }
     let best = counts.iter().copied().max().unwrap_or(0);
     if counts[0] == best {
@@ -192,6 +290,10 @@ pub fn detect_delimiter(text: &str) -> u8 {
     }
 }
 
+/// Problems kept for one file; past this they are counted, not listed, so that a
+/// broken file (a million bad columns) cannot take a million times its size in memory.
+pub const MAX_PROBLEMS: usize = 200;
+
 struct FileReader<'a> {
     def: &'a Scorecard,
     path: &'a str,
@@ -201,6 +303,8 @@ struct FileReader<'a> {
     delimiter: u8,
     options: &'a ReadOptions,
     diagnostics: Vec<Diagnostic>,
+    /// Problems past `MAX_PROBLEMS`, counted.
+    suppressed: usize,
 }
 
 /// A data row with where it starts in the text.
@@ -210,9 +314,24 @@ struct Row {
 }
 
 impl FileReader<'_> {
-    fn error(&mut self, line: usize, col: usize, message: String, hint: Option<String>) {
-        self.diagnostics
-            .push(Diagnostic::error(self.path, line, col, message).with_hint(hint));
+    /// Records a problem at a byte offset of the text (`None`: the whole file). Past
+    /// `MAX_PROBLEMS` in one file, problems are only counted.
+    fn error(&mut self, at: Option<usize>, message: String, hint: Option<String>) {
+        if self.is_full() {
+            self.suppressed += 1;
+            return;
+        }
+        let (line, col) = at.map_or((0, 0), |at| self.lines.locate(at));
+        let snippet = at.map(|at| self.lines.snippet(at));
+        self.diagnostics.push(
+            Diagnostic::error(self.path, line, col, message)
+                .with_hint(hint)
+                .with_snippet(snippet),
+        );
+    }
+
+    fn is_full(&self) -> bool {
+        self.diagnostics.len() >= MAX_PROBLEMS
     }
 
     fn read(&mut self, actuals: &mut Actuals) {
@@ -229,10 +348,8 @@ impl FileReader<'_> {
                     rows.push(Row { record, start });
                 }
                 Err(e) => {
-                    let (line, col) = e
-                        .position()
-                        .map_or((0, 0), |p| self.lines.locate(p.byte() as usize));
-                    self.error(line, col, format!("unreadable CSV: {e}"), None);
+                    let at = e.position().map(|p| p.byte() as usize);
+                    self.error(at, format!("unreadable CSV: {e}"), None);
                     return;
                 }
             }
@@ -240,18 +357,20 @@ impl FileReader<'_> {
         let mut rows = rows.into_iter();
         let Some(header) = rows.next() else {
             self.error(
-                0,
-                0,
+                None,
                 "the file is empty".into(),
                 Some("a data file starts with a header line, such as indicator,actual".into()),
             );
             return;
         };
         let data: Vec<Row> = rows.collect();
-        let Some(roles) = self.header(&header, &data) else {
-            return;
-        };
-        let long = roles.contains(&Role::Known(Column::Indicator));
+        // A header with problems still lets every row be checked, but no row of the
+        // file is scored: what the broken columns held is unknown.
+        let before = self.diagnostics.len();
+        let roles = self.header(&header, &data);
+        let header_ok = self.diagnostics.len() == before;
+        let long = roles.contains(&Role::Known(Column::Indicator))
+            && roles.contains(&Role::Known(Column::Actual));
         let mut period_problem = false;
         let mut any_data = false;
         for row in &data {
@@ -262,8 +381,7 @@ impl FileReader<'_> {
             let line = self.lines.locate(row.start).0;
             if row.record.len() != header.record.len() {
                 self.error(
-                    line,
-                    1,
+                    Some(row.start),
                     format!(
                         "this row has {} cells but the header has {}",
                         row.record.len(),
@@ -273,9 +391,10 @@ impl FileReader<'_> {
                 );
                 continue;
             }
-            let Some(key) = self.card_key(row, &roles, &mut period_problem) else {
-                continue;
-            };
+            // A row whose period is wrong still has its cells checked.
+            let key = self
+                .card_key(row, &roles, &mut period_problem)
+                .filter(|_| header_ok);
             if long {
                 self.long_row(actuals, row, &roles, key, line);
             } else {
@@ -283,18 +402,16 @@ impl FileReader<'_> {
             }
         }
         if !any_data {
-            let line = self.lines.locate(header.start).0;
             self.error(
-                line,
-                1,
+                Some(header.start),
                 "the file has a header but no data rows".into(),
                 Some("add one row per value (long layout) or per scorecard (wide layout)".into()),
             );
         }
     }
 
-    /// Each header cell's role, or `None` when the header has errors.
-    fn header(&mut self, header: &Row, data: &[Row]) -> Option<Vec<Role>> {
+    /// Each header cell's role; a cell with a problem is reported and ignored.
+    fn header(&mut self, header: &Row, data: &[Row]) -> Vec<Role> {
         let cells: Vec<&str> = header.record.iter().map(str::trim).collect();
         let known: Vec<Option<Column>> = cells.iter().map(|c| Column::recognise(c)).collect();
         let long =
@@ -302,16 +419,16 @@ impl FileReader<'_> {
         let before = self.diagnostics.len();
         let mut roles = Vec::with_capacity(cells.len());
         let mut first_seen: HashMap<Role, usize> = HashMap::new();
+        let offsets = self.cell_offsets(header);
         for (j, cell) in cells.iter().enumerate() {
-            let (line, col) = self.cell_position(header, j);
+            let at = Some(offsets[j]);
             let role = if cell.is_empty() {
                 let has_data = data
                     .iter()
                     .any(|row| row.record.get(j).is_some_and(|c| !c.trim().is_empty()));
                 if has_data {
                     self.error(
-                        line,
-                        col,
+                        at,
                         format!("column {} has values but no header", j + 1),
                         Some("name the column in the header line".into()),
                     );
@@ -325,8 +442,7 @@ impl FileReader<'_> {
                         "indicator"
                     };
                     self.error(
-                        line,
-                        col,
+                        at,
                         format!("a `{}` column needs an `{other}` column beside it", column.key()),
                         Some("a long file has both `indicator` and `actual` columns; a wide file has one column per indicator and neither".to_string()),
                     );
@@ -335,6 +451,9 @@ impl FileReader<'_> {
             } else if let Some(i) = self.def.find(cell).filter(|_| !long) {
                 Role::Indicator(i)
             } else if self.options.ignore_unknown {
+                Role::Ignored
+            } else if self.is_full() {
+                self.suppressed += 1;
                 Role::Ignored
             } else {
                 let (message, hint) = if long {
@@ -356,7 +475,7 @@ impl FileReader<'_> {
                             .or_else(|| Some("name an indicator by its id, name or English name (see `kpi targets`); --ignore-unknown skips unknown columns".into())),
                     )
                 };
-                self.error(line, col, message, hint);
+                self.error(at, message, hint);
                 Role::Ignored
             };
             if role != Role::Ignored {
@@ -367,8 +486,7 @@ impl FileReader<'_> {
                         Role::Ignored => String::new(),
                     };
                     self.error(
-                        line,
-                        col,
+                        at,
                         format!(
                             "{what} appears twice in the header (columns {} and {})",
                             first + 1,
@@ -386,15 +504,13 @@ impl FileReader<'_> {
             && !roles.iter().any(|r| matches!(r, Role::Indicator(_)))
             && self.diagnostics.len() == before
         {
-            let line = self.lines.locate(header.start).0;
             self.error(
-                line,
-                1,
+                Some(header.start),
                 "the header names no indicator".into(),
                 Some("use the long layout (columns indicator and actual) or one column per indicator".into()),
             );
         }
-        (self.diagnostics.len() == before).then_some(roles)
+        roles
     }
 
     /// The card a row belongs to: its subject and period.
@@ -419,15 +535,14 @@ impl FileReader<'_> {
             });
         };
         let Some(period) = Period::parse(label) else {
-            let (line, col) = self.cell_position(row, j);
+            let at = Some(self.cell_offset(row, j));
             let message = if label.is_empty() {
                 "the period is empty".to_string()
             } else {
                 format!("unrecognised period {label:?}")
             };
             self.error(
-                line,
-                col,
+                at,
                 message,
                 Some("write a period such as 2026-11, 2026年11月, 2026-Q4, 2026-H2 or 2026".into()),
             );
@@ -437,10 +552,9 @@ impl FileReader<'_> {
         if let Some(wanted) = self.options.period.filter(|&w| w < period.kind) {
             if !*period_problem {
                 *period_problem = true;
-                let (line, col) = self.cell_position(row, j);
+                let at = Some(self.cell_offset(row, j));
                 self.error(
-                    line,
-                    col,
+                    at,
                     format!("--period {wanted} is finer than this file's {} periods (such as {period})", period.kind),
                     Some(format!(
                         "a period cannot be split; use --period {} or coarser, or leave --period out",
@@ -462,7 +576,7 @@ impl FileReader<'_> {
         actuals: &mut Actuals,
         row: &Row,
         roles: &[Role],
-        key: CardKey,
+        key: Option<CardKey>,
         line: usize,
     ) {
         let column = |c| roles.iter().position(|r| *r == Role::Known(c)).unwrap_or(0);
@@ -472,7 +586,7 @@ impl FileReader<'_> {
             if self.options.ignore_unknown && !name.is_empty() {
                 return;
             }
-            let (line, col) = self.cell_position(row, ind_col);
+            let at = Some(self.cell_offset(row, ind_col));
             let (message, hint) = if name.is_empty() {
                 ("the indicator is empty".to_string(), None)
             } else {
@@ -484,10 +598,11 @@ impl FileReader<'_> {
             let hint = hint.or_else(|| {
                 Some("name an indicator by its id, name or English name (see `kpi targets`); --ignore-unknown skips unknown ones".into())
             });
-            self.error(line, col, message, hint);
+            self.error(at, message, hint);
             return;
         };
         let observation = self.observation(row, actual_col, i);
+        let Some(key) = key else { return };
         let card_first = Loc {
             file: self.file,
             line,
@@ -500,8 +615,7 @@ impl FileReader<'_> {
             let first_place = actuals.place(earlier);
             let id = &self.def.indicators[i].id;
             self.error(
-                line,
-                observation.loc.col,
+                Some(self.cell_offset(row, actual_col)),
                 format!("duplicate value for `{id}` ({describe}): also given at {first_place}"),
                 Some("keep one row per subject, period and indicator".into()),
             );
@@ -515,7 +629,7 @@ impl FileReader<'_> {
         actuals: &mut Actuals,
         row: &Row,
         roles: &[Role],
-        key: CardKey,
+        key: Option<CardKey>,
         line: usize,
     ) {
         let observations: Vec<(usize, Observation)> = roles
@@ -527,6 +641,7 @@ impl FileReader<'_> {
             })
             .map(|(i, j)| (i, self.observation(row, j, i)))
             .collect();
+        let Some(key) = key else { return };
         let card_first = Loc {
             file: self.file,
             line,
@@ -540,8 +655,7 @@ impl FileReader<'_> {
             let describe = card.key.describe();
             let first_place = actuals.place(earlier);
             self.error(
-                line,
-                1,
+                Some(row.start),
                 format!("duplicate row for {describe}: also given at {first_place}"),
                 Some("keep one row per subject and period".into()),
             );
@@ -555,7 +669,8 @@ impl FileReader<'_> {
     /// Parses the cell at column `j` as a value of indicator `i`.
     fn observation(&mut self, row: &Row, j: usize, i: usize) -> Observation {
         let text = row.record.get(j).unwrap_or("");
-        let (line, col) = self.cell_position(row, j);
+        let at = self.cell_offset(row, j);
+        let (line, col) = self.lines.locate(at);
         let loc = Loc {
             file: self.file,
             line,
@@ -574,7 +689,7 @@ impl FileReader<'_> {
                     text.trim(),
                     indicator.id
                 );
-                self.error(line, col, message, None);
+                self.error(Some(at), message, None);
                 Observation {
                     value: None,
                     invalid: true,
@@ -584,22 +699,52 @@ impl FileReader<'_> {
         }
     }
 
-    /// Line and column of cell `j` of a row: found by walking the row's raw text, since
-    /// the CSV reader reports where a record starts but not where its fields do.
-    fn cell_position(&self, row: &Row, j: usize) -> (usize, usize) {
-        let bytes = self.text.as_bytes();
-        let mut offset = row.start;
-        let mut field = 0;
-        let mut quoted = false;
-        while field < j && offset < bytes.len() {
-            match bytes[offset] {
-                b'"' => quoted = !quoted,
-                b if b == self.delimiter && !quoted => field += 1,
-                b'\n' | b'\r' if !quoted => break,
-                _ => {}
-            }
-            offset += 1;
-        }
-        self.lines.locate(offset)
+    /// Where each cell of a row starts in the text.
+    fn cell_offsets(&self, row: &Row) -> Vec<usize> {
+        let mut offsets = cell_starts(
+            self.text.as_bytes(),
+            row.start,
+            self.delimiter,
+            row.record.len(),
+        );
+        let last = offsets.last().copied().unwrap_or(row.start);
+        offsets.resize(row.record.len().max(1), last);
+        offsets
+    }
+
+    /// Where cell `j` of a row starts in the text.
+    fn cell_offset(&self, row: &Row, j: usize) -> usize {
+        let offsets = cell_starts(self.text.as_bytes(), row.start, self.delimiter, j + 1);
+        offsets
+            .get(j)
+            .or(offsets.last())
+            .copied()
+            .unwrap_or(row.start)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_delimiter_comes_from_the_first_non_blank_line() {
+        assert_eq!(detect_delimiter("a,b;c,d"), b',');
+        assert_eq!(detect_delimiter("a;b;c,d"), b';');
+        assert_eq!(detect_delimiter("\n\na\tb\tc\n1,2,3,4,5"), b'\t');
+        assert_eq!(detect_delimiter("\"a,b,c\";d;e"), b';');
+        assert_eq!(detect_delimiter("a,b;c"), b',');
+        assert_eq!(detect_delimiter("a,b\tc"), b',');
+        assert_eq!(detect_delimiter(""), b',');
+    }
+
+    #[test]
+    fn cells_start_where_the_csv_reader_says() {
+        let text = b"a,\"b,\"\"c\",d\n";
+        assert_eq!(cell_starts(text, 0, b',', 10), [0, 2, 10]);
+        // A quote inside a cell does not open a quoted cell.
+        let text = b"5\",abc\n";
+        assert_eq!(cell_starts(text, 0, b',', 10), [0, 3]);
+        assert_eq!(cell_starts(b"x;y;z", 0, b';', 2), [0, 2]);
     }
 }

@@ -41,8 +41,10 @@ Examples:
     /// Check the scorecard definition and data files; report every problem.
     #[command(after_help = "\
 Examples:
-  kpi check                   check the scorecard definition only
-  kpi check data/*.csv        check the definition and every data file")]
+  kpi check                        check the scorecard definition only
+  kpi check data/*.csv             check the definition and every data file
+  kpi check --strict data/*.csv    fail on warnings too
+  kpi check -f json data/*.csv     diagnostics as JSON, for other tools")]
     Check(CheckArgs),
     /// Write the built-in scorecard definition out as kpi.toml, to edit.
     Init(InitArgs),
@@ -123,6 +125,20 @@ pub struct ScoreArgs {
 pub struct CheckArgs {
     #[command(flatten)]
     pub input: InputArgs,
+
+    /// Fail (exit 1) on warnings too.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// How to report: lines of text, or a JSON document for other tools.
+    #[arg(short, long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]

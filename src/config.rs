@@ -81,6 +81,34 @@ struct Loader<'a> {
     diagnostics: Vec<Diagnostic>,
 }
 
+/// What names an indicator, and its weight, read without judging the rest.
+struct Names {
+    id: Option<String>,
+    name: Option<String>,
+    name_en: Option<String>,
+    weight: Option<Decimal>,
+}
+
+impl Names {
+    fn peek(table: &DeTable<'_>) -> Names {
+        let text = |key: &str| match table.get(key).map(|v| v.get_ref()) {
+            Some(DeValue::String(s)) => Some(s.to_string()),
+            _ => None,
+        };
+        let weight = match table.get("weight").map(|v| v.get_ref()) {
+            Some(DeValue::Integer(i)) if i.radix() == 10 => decimal_literal(i.as_str()).ok(),
+            Some(DeValue::Float(f)) => decimal_literal(f.as_str()).ok(),
+            _ => None,
+        };
+        Names {
+            id: text("id"),
+            name: text("name"),
+            name_en: text("name_en"),
+            weight,
+        }
+    }
+}
+
 /// Two neighbouring thresholds out of order, and the periods where they are.
 struct OrderProblem<'k> {
     low: (&'k str, Decimal),
@@ -99,8 +127,11 @@ struct PerPeriod {
 impl Loader<'_> {
     fn error(&mut self, span: Range<usize>, message: String, hint: Option<String>) {
         let (line, col) = self.lines.locate(span.start);
-        self.diagnostics
-            .push(Diagnostic::error(self.path, line, col, message).with_hint(hint));
+        self.diagnostics.push(
+            Diagnostic::error(self.path, line, col, message)
+                .with_hint(hint)
+                .with_snippet(Some(self.lines.snippet(span.start))),
+        );
     }
 
     fn scorecard(&mut self, root: &DeTable<'_>) -> Option<Scorecard> {
@@ -122,9 +153,11 @@ impl Loader<'_> {
             .get("bands")
             .map(|item| self.bands(item))
             .unwrap_or_default();
-        // Each indicator with the spans of its table, id, name and name_en.
-        let mut indicators: Vec<(Option<Indicator>, [Range<usize>; 4])> = Vec::new();
-        let mut all_parsed = true;
+        // Each indicator, the strings that name it and its weight as far as they can be
+        // read (so that one bad field does not hide a clash or a wrong sum), and the
+        // spans of its table, id, name and name_en.
+        let mut indicators: Vec<(Option<Indicator>, Names, [Range<usize>; 4])> = Vec::new();
+        let mut all_weights = true;
         match root.get("indicator") {
             None => self.error(
                 0..0,
@@ -135,12 +168,14 @@ impl Loader<'_> {
                 DeValue::Array(array) => {
                     for element in array {
                         let Some(table) = self.table(element, "[[indicator]]") else {
-                            all_parsed = false;
+                            all_weights = false;
                             continue;
                         };
                         let at = |key| table.get(key).map_or(element.span(), |v| v.span());
                         let spans = [element.span(), at("id"), at("name"), at("name_en")];
-                        indicators.push((self.indicator(table, element.span()), spans));
+                        let names = Names::peek(table);
+                        let indicator = self.indicator(table, element.span());
+                        indicators.push((indicator, names, spans));
                     }
                     if array.is_empty() {
                         self.error(item.span(), "the scorecard has no indicator".into(), None);
@@ -153,16 +188,14 @@ impl Loader<'_> {
                 ),
             },
         }
-        all_parsed &= indicators.iter().all(|(i, _)| i.is_some());
-        let indicators: Vec<(Indicator, [Range<usize>; 4])> = indicators
-            .into_iter()
-            .filter_map(|(i, spans)| i.map(|i| (i, spans)))
-            .collect();
-        self.check_names(&indicators);
-        if all_parsed && !indicators.is_empty() {
-            let sum: Decimal = indicators.iter().map(|(i, _)| i.weight).sum();
+        let names: Vec<(&Names, &[Range<usize>; 4])> =
+            indicators.iter().map(|(_, n, s)| (n, s)).collect();
+        self.check_names(&names);
+        let weights: Option<Vec<Decimal>> = indicators.iter().map(|(_, n, _)| n.weight).collect();
+        if let (true, Some(weights)) = (all_weights && !indicators.is_empty(), weights) {
+            let sum: Decimal = weights.iter().sum();
             if sum != Decimal::ONE_HUNDRED {
-                let span = indicators[0].1[0].clone();
+                let span = indicators[0].2[0].clone();
                 self.error(
                     span,
                     format!("weights sum to {}, need exactly 100", sum.normalize()),
@@ -174,7 +207,7 @@ impl Loader<'_> {
             title,
             title_en,
             bands,
-            indicators: indicators.into_iter().map(|(i, _)| i).collect(),
+            indicators: indicators.into_iter().filter_map(|(i, _, _)| i).collect(),
         })
     }
 
@@ -280,6 +313,16 @@ impl Loader<'_> {
         let target = self
             .required(table, "target", &span)
             .and_then(|v| self.per_period(v, "target"));
+        if let (Some(t), Some(item)) = (&target, table.get("target"))
+            && t.values.iter().all(Option::is_none)
+            && self.diagnostics.len() == before
+        {
+            self.error(
+                item.span(),
+                "`target` gives no period, so the indicator would never be assessed".into(),
+                Some("give a number for every period, or a table such as { month = 95, quarter = 95 }".into()),
+            );
+        }
         let mut thresholds: [Option<PerPeriod>; 4] = Default::default();
         for (slot, key) in thresholds.iter_mut().zip(THRESHOLD_KEYS) {
             *slot = table.get(key).and_then(|v| self.per_period(v, key));
@@ -521,14 +564,14 @@ impl Loader<'_> {
     }
 
     /// Duplicate ids and names, and names that clash with data-file columns.
-    fn check_names(&mut self, indicators: &[(Indicator, [Range<usize>; 4])]) {
+    fn check_names(&mut self, indicators: &[(&Names, &[Range<usize>; 4])]) {
         // (text, case-insensitive?, which indicator, which field)
         let mut seen: Vec<(&str, bool, usize, &str)> = Vec::new();
-        for (n, (indicator, spans)) in indicators.iter().enumerate() {
+        for (n, (names, spans)) in indicators.iter().enumerate() {
             let fields = [
-                Some((indicator.id.as_str(), true, "id")),
-                Some((indicator.name.as_str(), false, "name")),
-                indicator.name_en.as_deref().map(|e| (e, true, "name_en")),
+                names.id.as_deref().map(|t| (t, true, "id")),
+                names.name.as_deref().map(|t| (t, false, "name")),
+                names.name_en.as_deref().map(|t| (t, true, "name_en")),
             ];
             for (k, field) in fields.into_iter().enumerate() {
                 let Some((text, insensitive, field)) = field else {
@@ -554,7 +597,11 @@ impl Loader<'_> {
                         }
                 });
                 if let Some((_, _, m, other_field)) = clash {
-                    let other_id = &indicators[*m].0.id;
+                    let other_id = indicators[*m]
+                        .0
+                        .id
+                        .clone()
+                        .unwrap_or_else(|| format!("#{}", m + 1));
                     self.error(
                         span.clone(),
                         format!("{field} {text:?} is already used as the {other_field} of indicator `{other_id}`"),

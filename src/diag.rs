@@ -21,7 +21,20 @@ pub struct Diagnostic {
     pub col: usize,
     pub message: String,
     pub hint: Option<String>,
+    /// The source line around the column, for showing with a caret on a terminal.
+    pub snippet: Option<Snippet>,
 }
+
+/// At most `SNIPPET_CHARS` characters of a source line, and the display column (in
+/// terminal cells, CJK counting two) of the character the diagnostic points at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Snippet {
+    pub text: String,
+    pub caret: usize,
+}
+
+/// How much of a source line a snippet keeps: a 10 MB cell is not worth printing.
+const SNIPPET_CHARS: usize = 100;
 
 impl Diagnostic {
     pub fn error(path: &str, line: usize, col: usize, message: impl Into<String>) -> Diagnostic {
@@ -32,6 +45,7 @@ impl Diagnostic {
             col,
             message: message.into(),
             hint: None,
+            snippet: None,
         }
     }
 
@@ -47,21 +61,52 @@ impl Diagnostic {
         self
     }
 
+    pub fn with_snippet(mut self, snippet: Option<Snippet>) -> Diagnostic {
+        self.snippet = snippet;
+        self
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// The diagnostic as shown on a terminal: the message, then the source line with a
+    /// caret under the column, then the hint.
+    pub fn render(&self, with_snippet: bool) -> String {
+        let Some(snippet) = self.snippet.as_ref().filter(|_| with_snippet) else {
+            return self.to_string();
+        };
+        let mut out = self.headline();
+        let number = self.line.to_string();
+        let pad = " ".repeat(number.len());
+        out.push_str(&format!(
+            "\n{pad} |\n{number} | {}\n{pad} | {}^",
+            snippet.text,
+            " ".repeat(snippet.caret)
+        ));
+        if let Some(hint) = &self.hint {
+            out.push_str(&format!("\n  hint: {hint}"));
+        }
+        out
+    }
+
+    fn headline(&self) -> String {
+        let mut out = format!("{}:", self.path);
+        if self.line > 0 {
+            out.push_str(&format!("{}:{}:", self.line, self.col));
+        }
+        if self.severity == Severity::Warning {
+            out.push_str(" warning:");
+        }
+        out.push(' ');
+        out.push_str(&self.message);
+        out
     }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:", self.path)?;
-        if self.line > 0 {
-            write!(f, "{}:{}:", self.line, self.col)?;
-        }
-        if self.severity == Severity::Warning {
-            write!(f, " warning:")?;
-        }
-        write!(f, " {}", self.message)?;
+        f.write_str(&self.headline())?;
         if let Some(hint) = &self.hint {
             write!(f, "\n  hint: {hint}")?;
         }
@@ -90,6 +135,39 @@ impl<'a> LineIndex<'a> {
             i += 1;
         }
         LineIndex { text, starts }
+    }
+
+    /// The snippet of the line holding a byte offset, with a caret under its character.
+    pub fn snippet(&self, offset: usize) -> Snippet {
+        let (line, col) = self.locate(offset);
+        let start = self.starts[line - 1];
+        let end = self.starts.get(line).copied().unwrap_or(self.text.len());
+        let text = self.text[start..end].trim_end_matches(['\n', '\r']);
+        // A window of the line around the column, so that a huge line stays small.
+        let skip = (col - 1).saturating_sub(SNIPPET_CHARS / 2);
+        let shown = |c: char| if c.is_control() { ' ' } else { c };
+        let before: String = text
+            .chars()
+            .skip(skip)
+            .take(col - 1 - skip)
+            .map(shown)
+            .collect();
+        let window: String = text
+            .chars()
+            .skip(skip)
+            .take(SNIPPET_CHARS)
+            .map(shown)
+            .collect();
+        let lead = if skip > 0 { "…" } else { "" };
+        let tail = if text.chars().skip(skip).nth(SNIPPET_CHARS).is_some() {
+            "…"
+        } else {
+            ""
+        };
+        Snippet {
+            caret: lead.len().min(1) + unicode_width::UnicodeWidthStr::width(before.as_str()),
+            text: format!("{lead}{window}{tail}"),
+        }
     }
 
     /// Line and column of a byte offset (clamped to the text).
@@ -144,6 +222,34 @@ mod tests {
         let index = LineIndex::new(text);
         let x = text.find('x').unwrap();
         assert_eq!(index.locate(x), (2, 7));
+    }
+
+    #[test]
+    fn snippets_put_the_caret_under_the_column() {
+        let text = "指标,实际\n服务费用率,abc\n";
+        let index = LineIndex::new(text);
+        let snippet = index.snippet(text.find("abc").unwrap());
+        assert_eq!(snippet.text, "服务费用率,abc");
+        assert_eq!(snippet.caret, 11); // five CJK characters are ten cells wide
+        let d = Diagnostic::error("a.csv", 2, 7, "bad").with_snippet(Some(snippet));
+        assert_eq!(
+            d.render(true),
+            "a.csv:2:7: bad\n  |\n2 | 服务费用率,abc\n  |            ^"
+        );
+        assert_eq!(d.render(false), "a.csv:2:7: bad");
+    }
+
+    #[test]
+    fn a_snippet_of_a_huge_line_is_a_window() {
+        let text = format!("{}x{}", "a".repeat(10_000), "b".repeat(10_000));
+        let index = LineIndex::new(&text);
+        let snippet = index.snippet(10_000);
+        assert!(
+            snippet.text.chars().count() <= SNIPPET_CHARS + 2,
+            "{}",
+            snippet.text.len()
+        );
+        assert_eq!(snippet.text.chars().nth(snippet.caret), Some('x'));
     }
 
     #[test]

@@ -1,14 +1,15 @@
 //! `kpi check`: validate the definition and the data files, report every problem, and
-//! end with a one-line summary.
+//! end with a one-line summary (or, with `--format json`, a JSON document).
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
+
+use serde::Serialize;
 
 use super::{EXIT_INVALID, EXIT_OK, load, missing_policy, print_diagnostics, score_all};
-use crate::cli::CheckArgs;
+use crate::cli::{CheckArgs, CheckFormat};
+use crate::diag::{Diagnostic, Severity};
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
-    let stdout = io::stdout();
-    let mut out = stdout.lock();
     let (diagnostics, files) = match load(&args.input, false) {
         Ok(mut loaded) => {
             score_all(&mut loaded, missing_policy(args.input.missing));
@@ -16,12 +17,22 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
         }
         Err(diagnostics) => (diagnostics, 1 + args.input.files.len()),
     };
-    print_diagnostics(&mut out, &diagnostics)?;
+    let files = files.max(1);
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
-    writeln!(out, "{}", summary(errors, warnings, files.max(1)))?;
+    let stdout = io::stdout();
+    let terminal = stdout.is_terminal();
+    let mut out = io::BufWriter::new(stdout.lock());
+    match args.format {
+        CheckFormat::Text => {
+            print_diagnostics(&mut out, &diagnostics, terminal)?;
+            writeln!(out, "{}", summary(errors, warnings, files))?;
+        }
+        CheckFormat::Json => write_json(&mut out, &diagnostics, errors, warnings, files)?,
+    }
     out.flush()?;
-    Ok(if errors > 0 { EXIT_INVALID } else { EXIT_OK })
+    let failed = errors > 0 || (args.strict && warnings > 0);
+    Ok(if failed { EXIT_INVALID } else { EXIT_OK })
 }
 
 /// `2 errors, 1 warning in 3 files`.
@@ -33,4 +44,53 @@ pub fn summary(errors: usize, warnings: usize, files: usize) -> String {
         plural(warnings, "warning"),
         plural(files, "file")
     )
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    diagnostics: Vec<Entry<'a>>,
+    errors: usize,
+    warnings: usize,
+    files: usize,
+}
+
+#[derive(Serialize)]
+struct Entry<'a> {
+    severity: &'static str,
+    path: &'a str,
+    /// 1-based; `null` when the problem is the whole file's.
+    line: Option<usize>,
+    column: Option<usize>,
+    message: &'a str,
+    hint: Option<&'a str>,
+}
+
+fn write_json(
+    out: &mut dyn Write,
+    diagnostics: &[Diagnostic],
+    errors: usize,
+    warnings: usize,
+    files: usize,
+) -> io::Result<()> {
+    let report = Report {
+        diagnostics: diagnostics
+            .iter()
+            .map(|d| Entry {
+                severity: match d.severity {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                },
+                path: &d.path,
+                line: (d.line > 0).then_some(d.line),
+                column: (d.line > 0).then_some(d.col),
+                message: &d.message,
+                hint: d.hint.as_deref(),
+            })
+            .collect(),
+        errors,
+        warnings,
+        files,
+    };
+    serde_json::to_writer_pretty(&mut *out, &report)?;
+    writeln!(out)
 }

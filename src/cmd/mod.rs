@@ -175,6 +175,7 @@ pub fn load(input: &InputArgs, read_stdin_by_default: bool) -> Result<Loaded, Ve
         }
         None => std::mem::take(&mut actuals.cards),
     };
+    diagnostics.extend(crate::actuals::warnings(&def, &actuals, &cards));
     let config_files = usize::from(config_name != config::BUILTIN_NAME);
     Ok(Loaded {
         def,
@@ -272,11 +273,17 @@ fn card_problems(
     }
     let reported = card.values.iter().flatten().any(|o| o.invalid);
     if errors.contains(&CardError::NothingToScore) && !reported {
-        problems.push(at(
-            card.first,
+        let any_target = def.indicators.iter().any(|i| i.thresholds(kind).is_some());
+        let message = if any_target {
             format!(
                 "nothing to score for {describe}: no indicator with a {kind} target has a value"
-            ),
+            )
+        } else {
+            format!("nothing to score for {describe}: no indicator has a {kind} target")
+        };
+        problems.push(at(
+            card.first,
+            message,
             "give a value for an indicator assessed in this period, or score another --period",
         ));
     }
@@ -313,14 +320,23 @@ pub fn use_color(to_stdout: bool) -> bool {
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-/// Prints diagnostics, one after another.
-pub fn print_diagnostics(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
+/// Prints diagnostics, one after another; with the source line and a caret under
+/// the column when `terminal`.
+pub fn print_diagnostics(
+    out: &mut dyn Write,
+    diagnostics: &[Diagnostic],
+    terminal: bool,
+) -> io::Result<()> {
     for d in diagnostics {
-        writeln!(out, "{d}")?;
+        writeln!(out, "{}", d.render(terminal))?;
     }
     Ok(())
 }
 
+/// Whether standard error is a terminal, for snippets in messages.
+pub fn stderr_is_terminal() -> bool {
+    io::stderr().is_terminal()
+}
 /// Writes `bytes` to `path`: atomically (a temporary file in the same folder, then a
 /// rename) when `path` is a regular file or does not exist yet; directly for anything
 /// else, such as `/dev/null` or a FIFO, which must never be replaced.

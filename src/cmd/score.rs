@@ -6,7 +6,7 @@ use anyhow::Context;
 
 use super::{
     EXIT_FAIL_UNDER, EXIT_INVALID, EXIT_OK, EXIT_USAGE, lang_of, load, missing_policy,
-    print_diagnostics, score_all, use_color, write_output,
+    print_diagnostics, score_all, stderr_is_terminal, use_color, write_output,
 };
 use crate::cli::{FormatArg, ScoreArgs};
 use crate::render::{Format, RenderOptions, render};
@@ -33,16 +33,16 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
     let mut loaded = match load(&args.input, true) {
         Ok(loaded) => loaded,
         Err(diagnostics) => {
-            print_diagnostics(stderr, &diagnostics)?;
+            print_diagnostics(stderr, &diagnostics, stderr_is_terminal())?;
             return Ok(EXIT_INVALID);
         }
     };
     let cards = score_all(&mut loaded, missing_policy(args.input.missing));
     if loaded.diagnostics.iter().any(|d| d.is_error()) {
-        print_diagnostics(stderr, &loaded.diagnostics)?;
+        print_diagnostics(stderr, &loaded.diagnostics, stderr_is_terminal())?;
         return Ok(EXIT_INVALID);
     }
-    print_diagnostics(stderr, &loaded.diagnostics)?;
+    print_diagnostics(stderr, &loaded.diagnostics, stderr_is_terminal())?;
     let options = RenderOptions {
         lang: lang_of(args.lang),
         color: args.format == FormatArg::Table && use_color(args.output.is_none()),

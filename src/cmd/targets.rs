@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use super::{EXIT_INVALID, EXIT_OK, lang_of, load_config, print_diagnostics};
+use super::{EXIT_INVALID, EXIT_OK, lang_of, load_config, print_diagnostics, stderr_is_terminal};
 use crate::cli::TargetsArgs;
 use crate::render::targets;
 
@@ -10,7 +10,7 @@ pub fn run(args: &TargetsArgs) -> anyhow::Result<i32> {
     let def = match load_config(args.config.as_deref()) {
         Ok((def, _)) => def,
         Err(diagnostics) => {
-            print_diagnostics(&mut io::stderr(), &diagnostics)?;
+            print_diagnostics(&mut io::stderr(), &diagnostics, stderr_is_terminal())?;
             return Ok(EXIT_INVALID);
         }
     };

@@ -127,7 +127,12 @@ pub(crate) fn human_row(indicator: &Indicator, line: &IndicatorScore, lang: Lang
         indicator.display_name(lang).to_string(),
         line.target.map_or_else(dash, |t| with_unit(t, unit)),
         line.actual.map_or_else(dash, |a| with_unit(a, unit)),
-        line.band.label(lang).to_string(),
+        // A missing row shows its target and `—` elsewhere (SPEC §7).
+        if line.band == Band::Missing {
+            dash()
+        } else {
+            line.band.label(lang).to_string()
+        },
         line.score.map_or_else(dash, |s| fixed(s, 2)),
         line.effective_weight.map_or_else(dash, |w| fixed(w, 2)),
         line.points.map_or_else(dash, |p| fixed(p, 2)),

@@ -342,3 +342,91 @@ fn usage_errors_exit_2() {
         assert!(!output.stderr.is_empty(), "{args:?}");
     }
 }
+
+#[test]
+fn a_bad_header_still_has_every_row_checked() {
+    let csv = "subject,complaints,zzz\na,bad,1\nb,2\n";
+    insta::assert_snapshot!(score_csv(csv, &[]));
+}
+
+#[test]
+fn a_bad_period_still_has_its_values_checked() {
+    let csv = "period,complaints\n2026-13,xyz\n";
+    insta::assert_snapshot!(score_csv(csv, &[]));
+}
+
+#[test]
+fn a_stray_quote_inside_a_cell_does_not_move_the_column() {
+    let csv = "subject,complaints\n5\",abc\n";
+    insta::assert_snapshot!(score_csv(csv, &[]));
+}
+
+#[test]
+fn a_blank_first_line_does_not_hide_the_delimiter() {
+    let out = score_csv(
+        "\nsubject\tcomplaints\ta\t1\n",
+        &["--ignore-unknown", "--missing", "skip"],
+    );
+    assert!(out.starts_with("exit 1\n"), "{out}");
+    let out = score_csv("\nsubject\tcomplaints\na\t0\n", &["--missing", "skip"]);
+    assert!(
+        out.contains("a,,complaints,客户投诉量,0,0,far_exceeds,100.00,100.00,100.00"),
+        "{out}"
+    );
+}
+
+#[test]
+fn config_target_with_no_period_is_an_error() {
+    insta::assert_snapshot!(score_config(&ONE.replace("target = 95", "target = {}")));
+}
+
+#[test]
+fn a_card_of_a_kind_nothing_is_assessed_in() {
+    let toml = ONE.replace("target = 95", "target = { quarter = 95 }");
+    insta::assert_snapshot!(run(
+        &[
+            ("kpi.toml", toml.as_bytes()),
+            ("data.csv", b"period,rate\n2026-01,5\n")
+        ],
+        &["score", "data.csv"]
+    ));
+}
+
+#[test]
+fn a_million_bad_columns_are_counted_not_listed() {
+    let mut header = String::from("subject");
+    for n in 0..300_000 {
+        header.push_str(&format!(",bogus{n}"));
+    }
+    let csv = format!("{header}\n");
+    let out = score_csv(&csv, &[]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines.len() < 1000, "{} lines", lines.len());
+    assert!(
+        out.contains(" more problems in this file are not listed; fix the ones above first"),
+        "{}",
+        lines.last().unwrap()
+    );
+}
+
+#[test]
+fn check_warns_of_fractions_and_strict_fails_on_warnings() {
+    let files: &[(&str, &[u8])] = &[(
+        "d.csv",
+        "indicator,actual\n报修处理及时率,0.95\n".as_bytes(),
+    )];
+    insta::assert_snapshot!(run(files, &["check", "--missing", "skip", "d.csv"]));
+    let strict = run(files, &["check", "--strict", "--missing", "skip", "d.csv"]);
+    assert!(strict.starts_with("exit 1\n"), "{strict}");
+    insta::assert_snapshot!(run(
+        files,
+        &["check", "--format", "json", "--missing", "skip", "d.csv"]
+    ));
+    // score prints the warning and scores all the same.
+    let scored = run(files, &["score", "-f", "csv", "--missing", "skip", "d.csv"]);
+    assert!(
+        scored.starts_with("exit 0\n")
+            && scored.contains("warning: every value of `repair_timeliness`"),
+        "{scored}"
+    );
+}
