@@ -78,6 +78,19 @@ pub struct CardData {
     /// The first row that belongs to this card.
     pub first: Loc,
     pub values: Vec<Option<Observation>>,
+    /// A rolled-up card's sources: per indicator, the values combined, in period
+    /// order. Empty for a card read as it is.
+    pub parts: Vec<Vec<Part>>,
+    /// Per indicator, the constituent periods that had no value (under `--partial`).
+    pub gaps: Vec<(usize, Vec<Period>)>,
+}
+
+/// One value that went into a rolled-up one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Part {
+    pub period: Period,
+    pub value: Value,
+    pub loc: Loc,
 }
 
 /// Everything read from the data files of one run.
@@ -173,6 +186,8 @@ impl Actuals {
                 key,
                 first,
                 values: vec![None; indicators],
+                parts: Vec::new(),
+                gaps: Vec::new(),
             });
         }
         &mut self.cards[i]

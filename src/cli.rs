@@ -46,6 +46,14 @@ Examples:
   kpi check --strict data/*.csv    fail on warnings too
   kpi check -f json data/*.csv     diagnostics as JSON, for other tools")]
     Check(CheckArgs),
+    /// Show each subject's scores period by period: indicators as rows, periods as
+    /// columns, the total, its change and a sparkline.
+    #[command(after_help = "\
+Examples:
+  kpi trend year.csv                     every month side by side, per office
+  kpi trend --period quarter year.csv    the four quarters
+  kpi trend -f csv year.csv              the same as rows, for a spreadsheet")]
+    Trend(TrendArgs),
     /// Write the built-in scorecard definition out as kpi.toml, to edit.
     Init(InitArgs),
     /// Print the scorecard definition in force: weights, targets per period, thresholds.
@@ -69,9 +77,10 @@ pub struct InputArgs {
 
     /// Period kind of the scorecards: month|quarter|half|year (also m q h y, 月 季 半年 年 …).
     /// Finer data is rolled up into it; data without a period column is scored as this
-    /// kind [default: each row's own period kind, or month].
-    #[arg(short, long, value_name = "KIND", value_parser = parse_period_kind)]
-    pub period: Option<PeriodKind>,
+    /// kind [default: each row's own period kind, or month]. `all`: every card the data
+    /// supports (each month, each complete quarter and half, the year).
+    #[arg(short, long, value_name = "KIND", value_parser = parse_period)]
+    pub period: Option<PeriodChoice>,
 
     /// What to do with an assessed indicator that has no value.
     #[arg(long, value_enum, default_value_t = MissingArg::Error)]
@@ -116,9 +125,36 @@ pub struct ScoreArgs {
     #[arg(long)]
     pub bom: bool,
 
+    /// Show how each number was reached: the values and where they came from, how
+    /// they were combined, the breakpoints, the interpolation, the rounding, the weights.
+    #[arg(long)]
+    pub explain: bool,
+
     /// Exit with status 3 when any scorecard's total is below N.
     #[arg(long, value_name = "N")]
     pub fail_under: Option<rust_decimal::Decimal>,
+}
+
+#[derive(Debug, Args)]
+pub struct TrendArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
+
+    /// Write to PATH (atomically) instead of stdout.
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+
+    /// Language of table and markdown words [default: from LC_ALL, LC_MESSAGES or LANG].
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+
+    /// Start CSV output with a UTF-8 byte order mark, for Excel.
+    #[arg(long)]
+    pub bom: bool,
 }
 
 #[derive(Debug, Args)]
@@ -199,9 +235,22 @@ pub enum EncodingArg {
     Utf16be,
 }
 
-fn parse_period_kind(text: &str) -> Result<PeriodKind, String> {
+/// `--period`: one kind, or every kind the data supports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PeriodChoice {
+    Kind(PeriodKind),
+    All,
+}
+
+fn parse_period(text: &str) -> Result<PeriodChoice, String> {
+    if text.trim().eq_ignore_ascii_case("all") || text.trim() == "全部" {
+        return Ok(PeriodChoice::All);
+    }
     PeriodKind::from_cli(text)
-        .ok_or_else(|| format!("unknown period kind {text:?}; use month, quarter, half or year"))
+        .map(PeriodChoice::Kind)
+        .ok_or_else(|| {
+            format!("unknown period kind {text:?}; use month, quarter, half, year or all")
+        })
 }
 
 fn parse_delimiter(text: &str) -> Result<u8, String> {

@@ -9,12 +9,14 @@ pub mod cmd;
 pub mod config;
 pub mod diag;
 pub mod encoding;
+pub mod explain;
 pub mod model;
 pub mod num;
 pub mod period;
 pub mod render;
 pub mod rollup;
 pub mod score;
+pub mod trend;
 pub mod value;
 
 /// Runs a parsed command line and returns the process exit code.

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
-use crate::actuals::{Actuals, CardData, CardKey, Loc, Observation};
+use crate::actuals::{Actuals, CardData, CardKey, Loc, Observation, Part};
 use crate::diag::Diagnostic;
 use crate::model::{Aggregate, Indicator, PeriodKind, Scorecard};
 use crate::num::{div_half_up, round_half_up};
@@ -77,25 +77,17 @@ fn checked_sum(mut values: impl Iterator<Item = Decimal>) -> Result<Decimal, Com
         .ok_or(CombineError::Overflow)
 }
 
-/// Rolls every card of `actuals` finer than `kind` up into cards of `kind`. Cards
-/// already of that kind pass through.
-pub fn roll_up(
-    def: &Scorecard,
-    actuals: &Actuals,
-    kind: PeriodKind,
-    partial: bool,
-) -> (Vec<CardData>, Vec<Diagnostic>) {
-    let mut diagnostics = Vec::new();
-    let mut out: Vec<CardData> = Vec::new();
-    // (subject, target period) → the cards inside it, in print order.
+/// Cards finer than `kind`, grouped by the card of `kind` they fall in, in print order.
+fn group_by_target(cards: &[CardData], kind: PeriodKind) -> Vec<(CardKey, Vec<&CardData>)> {
     let mut groups: Vec<(CardKey, Vec<&CardData>)> = Vec::new();
     let mut index: HashMap<CardKey, usize> = HashMap::new();
-    for card in &actuals.cards {
-        let Some(period) = card.key.period.filter(|p| p.kind < kind) else {
-            out.push(card.clone());
-            continue;
-        };
-        let Some(target) = period.within(kind) else {
+    for card in cards {
+        let Some(target) = card
+            .key
+            .period
+            .filter(|p| p.kind < kind)
+            .and_then(|p| p.within(kind))
+        else {
             continue;
         };
         let key = CardKey {
@@ -109,10 +101,28 @@ pub fn roll_up(
         });
         groups[n].1.push(card);
     }
+    groups
+}
+
+/// Rolls every card of `actuals` finer than `kind` up into cards of `kind`. Cards
+/// already of that kind pass through.
+pub fn roll_up(
+    def: &Scorecard,
+    actuals: &Actuals,
+    kind: PeriodKind,
+    partial: bool,
+) -> (Vec<CardData>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let mut out: Vec<CardData> = actuals
+        .cards
+        .iter()
+        .filter(|c| c.key.period.is_none_or(|p| p.kind >= kind))
+        .cloned()
+        .collect();
     // A card of the target kind beside finer ones for the same period is ambiguous.
     let passed: HashMap<&CardKey, &CardData> = out.iter().map(|c| (&c.key, c)).collect();
     let mut rolled = Vec::new();
-    for (key, cards) in &groups {
+    for (key, cards) in &group_by_target(&actuals.cards, kind) {
         if let Some(existing) = passed.get(key) {
             let at = existing.first;
             diagnostics.push(
@@ -138,6 +148,46 @@ pub fn roll_up(
         }
     }
     out.extend(rolled);
+    out.sort_by(|a, b| a.key.sort_key().cmp(&b.key.sort_key()));
+    (out, diagnostics)
+}
+
+/// `--period all`: every card the data supports — each card as read, and each
+/// quarter, half and year whose constituent periods are all there (with `--partial`,
+/// any that has some).
+pub fn roll_up_all(
+    def: &Scorecard,
+    actuals: &Actuals,
+    partial: bool,
+) -> (Vec<CardData>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let mut out: Vec<CardData> = actuals.cards.clone();
+    for kind in [PeriodKind::Quarter, PeriodKind::Half, PeriodKind::Year] {
+        for (key, cards) in group_by_target(&actuals.cards, kind) {
+            if actuals.cards.iter().any(|c| c.key == key) {
+                continue; // given directly
+            }
+            // Rolled from the finest kind there is, so that months, not quarters, make a year.
+            let finest = cards
+                .iter()
+                .map(|c| c.key.kind)
+                .min()
+                .unwrap_or(PeriodKind::Month);
+            let cards: Vec<&CardData> =
+                cards.into_iter().filter(|c| c.key.kind == finest).collect();
+            let Some(target) = key.period else { continue };
+            let complete = target
+                .constituents(finest)
+                .iter()
+                .all(|p| cards.iter().any(|c| c.key.period == Some(*p)));
+            if !complete && !partial {
+                continue;
+            }
+            if let Some(card) = roll_group(def, actuals, &key, &cards, partial, &mut diagnostics) {
+                out.push(card);
+            }
+        }
+    }
     out.sort_by(|a, b| a.key.sort_key().cmp(&b.key.sort_key()));
     (out, diagnostics)
 }
@@ -172,6 +222,8 @@ fn roll_group(
     let target = key.period?;
     let constituents = target.constituents(data_kind);
     let mut values = Vec::with_capacity(def.indicators.len());
+    let mut all_parts = Vec::with_capacity(def.indicators.len());
+    let mut gaps = Vec::new();
     for (i, indicator) in def.indicators.iter().enumerate() {
         let mut given: Vec<(Period, &Observation)> = Vec::new();
         let mut invalid = false;
@@ -185,6 +237,18 @@ fn roll_group(
         }
         given.sort_by_key(|(p, _)| p.sort_key());
         let loc = given.first().map_or(first, |(_, o)| o.loc);
+        all_parts.push(
+            given
+                .iter()
+                .filter_map(|(period, o)| {
+                    o.value.map(|value| Part {
+                        period: *period,
+                        value,
+                        loc: o.loc,
+                    })
+                })
+                .collect::<Vec<Part>>(),
+        );
         if invalid {
             values.push(Some(Observation {
                 value: None,
@@ -198,11 +262,12 @@ fn roll_group(
             continue;
         }
         let assessed = indicator.thresholds(key.kind).is_some();
-        let missing: Vec<String> = constituents
+        let missing_periods: Vec<Period> = constituents
             .iter()
             .filter(|p| !given.iter().any(|(g, _)| g == *p))
-            .map(Period::to_string)
+            .copied()
             .collect();
+        let missing: Vec<String> = missing_periods.iter().map(Period::to_string).collect();
         if assessed && !missing.is_empty() {
             let message = format!(
                 "`{}` for {} has no value for {} of its {} {}s",
@@ -213,6 +278,7 @@ fn roll_group(
                 data_kind
             );
             if partial {
+                gaps.push((i, missing_periods));
                 diagnostics.push(Diagnostic::warning(
                     &actuals.files[first.file],
                     first.line,
@@ -277,6 +343,8 @@ fn roll_group(
         key: key.clone(),
         first,
         values,
+        parts: all_parts,
+        gaps,
     })
 }
 

@@ -47,6 +47,11 @@ pub struct ScoredCard {
     pub period: String,
     pub kind: PeriodKind,
     pub score: CardScore,
+    /// Per indicator (by index), the periods that had no value when rolled up under
+    /// `--partial`.
+    pub gaps: Vec<(usize, Vec<String>)>,
+    /// Per indicator, the trace of `--explain`; empty without it.
+    pub explain: Vec<crate::explain::Explanation>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,30 +117,50 @@ pub fn score_value(
     }
 }
 
-/// §4 steps 1–3: breakpoints from worst to best, the last one reached, and a linear
-/// interpolation towards the next, rounded once at the end.
-fn interpolate(better: Better, t: &Thresholds, bands: &BandPoints, v: Decimal) -> Decimal {
-    let breakpoints: Vec<(Decimal, Decimal)> = [
-        (t.worst, Decimal::ZERO),
-        (Some(t.target), bands.meets),
-        (t.exceeds, bands.exceeds),
-        (t.far_exceeds, bands.far_exceeds),
-        (t.best, Decimal::ONE_HUNDRED),
+/// One breakpoint of §4 step 1: a threshold and the points it is worth.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Breakpoint {
+    pub name: &'static str,
+    pub value: Decimal,
+    pub points: Decimal,
+}
+
+/// The breakpoints present, from worst to best: worst → 0, target → meets, exceeds →
+/// exceeds, far_exceeds → far_exceeds, best → 100.
+pub fn breakpoints(t: &Thresholds, bands: &BandPoints) -> Vec<Breakpoint> {
+    [
+        ("worst", t.worst, Decimal::ZERO),
+        ("target", Some(t.target), bands.meets),
+        ("exceeds", t.exceeds, bands.exceeds),
+        ("far_exceeds", t.far_exceeds, bands.far_exceeds),
+        ("best", t.best, Decimal::ONE_HUNDRED),
     ]
     .into_iter()
-    .filter_map(|(b, p)| b.map(|b| (b, p)))
-    .collect();
-    let Some(k) = breakpoints.iter().rposition(|&(b, _)| better.reaches(v, b)) else {
+    .filter_map(|(name, value, points)| {
+        value.map(|value| Breakpoint {
+            name,
+            value,
+            points,
+        })
+    })
+    .collect()
+}
+
+/// §4 steps 1–3: the last breakpoint reached, and a linear interpolation towards the
+/// next, rounded once at the end.
+fn interpolate(better: Better, t: &Thresholds, bands: &BandPoints, v: Decimal) -> Decimal {
+    let points = breakpoints(t, bands);
+    let Some(k) = points.iter().rposition(|b| better.reaches(v, b.value)) else {
         return Decimal::ZERO;
     };
-    let (b_k, p_k) = breakpoints[k];
-    let Some(&(b_next, p_next)) = breakpoints.get(k + 1) else {
-        return round_half_up(p_k, 2);
+    let low = points[k];
+    let Some(high) = points.get(k + 1) else {
+        return round_half_up(low.points, 2);
     };
     // P_k + (P_k+1 − P_k)(v − b_k) / (b_k+1 − b_k), as one exact quotient:
-    // b_next ≠ b_k, since v reaches b_k and not b_next.
-    let span = b_next - b_k;
-    let numerator = p_k * span + (p_next - p_k) * (v - b_k);
+    // b_k+1 ≠ b_k, since v reaches b_k and not b_k+1.
+    let span = high.value - low.value;
+    let numerator = low.points * span + (high.points - low.points) * (v - low.value);
     div_half_up(numerator, span, 2).unwrap_or(Decimal::ZERO)
 }
 

@@ -12,7 +12,7 @@ use crate::diag::{Diagnostic, Severity};
 pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     let (diagnostics, files) = match load(&args.input, false) {
         Ok(mut loaded) => {
-            score_all(&mut loaded, missing_policy(args.input.missing));
+            score_all(&mut loaded, missing_policy(args.input.missing), false);
             (loaded.diagnostics, loaded.files)
         }
         Err(diagnostics) => (diagnostics, 1 + args.input.files.len()),

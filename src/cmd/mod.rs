@@ -4,7 +4,7 @@ use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 use crate::actuals::{Actuals, CardData, ReadOptions};
-use crate::cli::{Cli, Command, EncodingArg, InputArgs, MissingArg};
+use crate::cli::{Cli, Command, EncodingArg, InputArgs, MissingArg, PeriodChoice};
 use crate::config;
 use crate::diag::Diagnostic;
 use crate::encoding::Encoding;
@@ -15,6 +15,7 @@ pub mod check;
 pub mod init;
 pub mod score;
 pub mod targets;
+pub mod trend;
 
 /// Exit statuses (SPEC §8).
 pub const EXIT_OK: i32 = 0;
@@ -28,6 +29,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Check(args) => check::run(&args),
         Command::Init(args) => init::run(&args),
         Command::Targets(args) => targets::run(&args),
+        Command::Trend(args) => trend::run(&args),
     };
     match result {
         Ok(code) => code,
@@ -136,7 +138,10 @@ pub fn load(input: &InputArgs, read_stdin_by_default: bool) -> Result<Loaded, Ve
             EncodingArg::Utf16be => Encoding::Utf16Be,
         }),
         delimiter: input.delimiter,
-        period: input.period,
+        period: match input.period {
+            Some(PeriodChoice::Kind(kind)) => Some(kind),
+            _ => None,
+        },
         ignore_unknown: input.ignore_unknown,
     };
     let mut files = input.files.clone();
@@ -168,8 +173,32 @@ pub fn load(input: &InputArgs, read_stdin_by_default: bool) -> Result<Loaded, Ve
     }
     actuals.sort();
     let cards = match input.period {
-        Some(kind) => {
+        Some(PeriodChoice::Kind(kind)) => {
             let (cards, problems) = crate::rollup::roll_up(&def, &actuals, kind, input.partial);
+            diagnostics.extend(problems);
+            cards
+        }
+        Some(PeriodChoice::All) => {
+            for file in 0..actuals.files.len() {
+                if let Some(card) = actuals
+                    .cards
+                    .iter()
+                    .find(|c| c.first.file == file && c.key.period.is_none())
+                {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            &actuals.files[file],
+                            card.first.line,
+                            1,
+                            "--period all needs period labels, and this file has no period column",
+                        )
+                        .with_hint(Some(
+                            "add a period column, or name one kind: --period month".into(),
+                        )),
+                    );
+                }
+            }
+            let (cards, problems) = crate::rollup::roll_up_all(&def, &actuals, input.partial);
             diagnostics.extend(problems);
             cards
         }
@@ -194,8 +223,9 @@ pub fn missing_policy(arg: MissingArg) -> MissingPolicy {
     }
 }
 
-/// Scores every card read, adding a located diagnostic for each card that cannot be.
-pub fn score_all(loaded: &mut Loaded, missing: MissingPolicy) -> Vec<ScoredCard> {
+/// Scores every card read, adding a located diagnostic for each card that cannot be;
+/// with `explain`, each card carries the trace of its numbers.
+pub fn score_all(loaded: &mut Loaded, missing: MissingPolicy, explain: bool) -> Vec<ScoredCard> {
     let def = &loaded.def;
     let actuals = &loaded.actuals;
     let mut cards = Vec::with_capacity(loaded.cards.len());
@@ -210,7 +240,17 @@ pub fn score_all(loaded: &mut Loaded, missing: MissingPolicy) -> Vec<ScoredCard>
                 subject: card.key.subject.clone(),
                 period: card.key.period_label(),
                 kind: card.key.kind,
+                explain: if explain {
+                    crate::explain::explain_card(def, card, &score, &actuals.files)
+                } else {
+                    Vec::new()
+                },
                 score,
+                gaps: card
+                    .gaps
+                    .iter()
+                    .map(|(i, periods)| (*i, periods.iter().map(ToString::to_string).collect()))
+                    .collect(),
             }),
             Err(errors) => {
                 let problems = card_problems(def, actuals, card, &errors);
@@ -296,6 +336,18 @@ pub fn lang_of(arg: Option<crate::cli::LangArg>) -> Lang {
         Some(crate::cli::LangArg::En) => Lang::En,
         Some(crate::cli::LangArg::Zh) => Lang::Zh,
         None => detect_lang(),
+    }
+}
+
+/// The renderer's format for a `--format` value.
+pub fn format_of(arg: crate::cli::FormatArg) -> crate::render::Format {
+    use crate::cli::FormatArg;
+    use crate::render::Format;
+    match arg {
+        FormatArg::Table => Format::Table,
+        FormatArg::Csv => Format::Csv,
+        FormatArg::Json => Format::Json,
+        FormatArg::Markdown => Format::Markdown,
     }
 }
 

@@ -5,11 +5,11 @@ use std::io::{self, Write};
 use anyhow::Context;
 
 use super::{
-    EXIT_FAIL_UNDER, EXIT_INVALID, EXIT_OK, EXIT_USAGE, lang_of, load, missing_policy,
+    EXIT_FAIL_UNDER, EXIT_INVALID, EXIT_OK, EXIT_USAGE, format_of, lang_of, load, missing_policy,
     print_diagnostics, score_all, stderr_is_terminal, use_color, write_output,
 };
 use crate::cli::{FormatArg, ScoreArgs};
-use crate::render::{Format, RenderOptions, render};
+use crate::render::{RenderOptions, render};
 
 pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
     let stderr = &mut io::stderr();
@@ -37,7 +37,11 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
             return Ok(EXIT_INVALID);
         }
     };
-    let cards = score_all(&mut loaded, missing_policy(args.input.missing));
+    let cards = score_all(
+        &mut loaded,
+        missing_policy(args.input.missing),
+        args.explain,
+    );
     if loaded.diagnostics.iter().any(|d| d.is_error()) {
         print_diagnostics(stderr, &loaded.diagnostics, stderr_is_terminal())?;
         return Ok(EXIT_INVALID);
@@ -48,12 +52,7 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
         color: args.format == FormatArg::Table && use_color(args.output.is_none()),
         bom: args.bom,
     };
-    let format = match args.format {
-        FormatArg::Table => Format::Table,
-        FormatArg::Csv => Format::Csv,
-        FormatArg::Json => Format::Json,
-        FormatArg::Markdown => Format::Markdown,
-    };
+    let format = format_of(args.format);
     match &args.output {
         Some(path) => {
             let mut bytes = Vec::new();

@@ -24,6 +24,9 @@ struct Card<'a> {
     total: Number,
     band: &'static str,
     indicators: Vec<Line<'a>>,
+    /// Only under `--partial` with gaps: indicator id → the periods without a value.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    missing_periods: std::collections::BTreeMap<&'a str, &'a [String]>,
 }
 
 #[derive(Serialize)]
@@ -39,6 +42,9 @@ struct Line<'a> {
     weight: Number,
     effective_weight: Option<Number>,
     points: Option<Number>,
+    /// Only with `--explain`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    explain: Option<&'a crate::explain::Explanation>,
 }
 
 /// A JSON number written exactly as `text` (serde_json's `arbitrary_precision`).
@@ -59,7 +65,12 @@ pub fn write(def: &Scorecard, cards: &[ScoredCard], out: &mut dyn Write) -> io::
     let mut scorecards = Vec::with_capacity(cards.len());
     for card in cards {
         let mut indicators = Vec::with_capacity(def.indicators.len());
-        for (indicator, line) in def.indicators.iter().zip(&card.score.indicators) {
+        for (i, (indicator, line)) in def
+            .indicators
+            .iter()
+            .zip(&card.score.indicators)
+            .enumerate()
+        {
             indicators.push(Line {
                 id: &indicator.id,
                 name: &indicator.name,
@@ -72,6 +83,7 @@ pub fn write(def: &Scorecard, cards: &[ScoredCard], out: &mut dyn Write) -> io::
                 weight: exact(indicator.weight)?,
                 effective_weight: line.effective_weight.map(two).transpose()?,
                 points: line.points.map(two).transpose()?,
+                explain: card.explain.get(i),
             });
         }
         scorecards.push(Card {
@@ -81,6 +93,11 @@ pub fn write(def: &Scorecard, cards: &[ScoredCard], out: &mut dyn Write) -> io::
             total: two(card.score.total)?,
             band: card.score.band.id(),
             indicators,
+            missing_periods: card
+                .gaps
+                .iter()
+                .map(|(i, periods)| (def.indicators[*i].id.as_str(), periods.as_slice()))
+                .collect(),
         });
     }
     serde_json::to_writer_pretty(&mut *out, &Document { scorecards })?;

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use super::{RenderOptions, card_title, human_row, human_total, words};
+use super::{RenderOptions, card_title, human_row, human_total, notes, words};
 use crate::model::Scorecard;
 use crate::score::ScoredCard;
 
@@ -42,6 +42,15 @@ pub fn write(
             *cell = format!("**{cell}**");
         }
         row(out, &total)?;
+        let notes = notes(def, card, lang);
+        if !notes.is_empty() {
+            writeln!(out)?;
+            writeln!(out, "```text")?;
+            for line in notes {
+                writeln!(out, "{line}")?;
+            }
+            writeln!(out, "```")?;
+        }
     }
     Ok(())
 }

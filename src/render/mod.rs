@@ -14,6 +14,7 @@ pub mod json;
 pub mod markdown;
 pub mod table;
 pub mod targets;
+pub mod trend;
 
 /// The output formats `kpi score` can write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -150,6 +151,42 @@ pub(crate) fn human_total(card: &ScoredCard, lang: Lang) -> [String; 7] {
         "100.00".to_string(),
         fixed(card.score.total, 2),
     ]
+}
+
+/// Lines printed under a card's table: the periods missing under `--partial`, and
+/// the `--explain` trace of each indicator, indented.
+pub(crate) fn notes(def: &Scorecard, card: &ScoredCard, lang: Lang) -> Vec<String> {
+    let mut lines = Vec::new();
+    for (i, periods) in &card.gaps {
+        let name = def.indicators[*i].display_name(lang);
+        lines.push(match lang {
+            Lang::En => format!(
+                "{name}: no value for {} (--partial: combined the values there are)",
+                periods.join(", ")
+            ),
+            Lang::Zh => format!(
+                "{name}：{} 无数据（--partial：按已有数据合并）",
+                periods.join("、")
+            ),
+        });
+    }
+    for (indicator, explanation) in def.indicators.iter().zip(&card.explain) {
+        lines.push(format!("  {}", indicator.display_name(lang)));
+        let from = match lang {
+            Lang::En => "from",
+            Lang::Zh => "来源",
+        };
+        for source in &explanation.sources {
+            lines.push(format!("    {from} {source}"));
+        }
+        if let Some(combined) = &explanation.combined {
+            lines.push(format!("    {combined}"));
+        }
+        for step in explanation.steps.iter().filter(|s| !s.is_empty()) {
+            lines.push(format!("    {step}"));
+        }
+    }
+    lines
 }
 
 /// Whether a band is one of the four scored bands (the ones with a colour).

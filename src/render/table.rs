@@ -6,11 +6,11 @@ use std::io::{self, Write};
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, Color, Table};
 
-use super::{RenderOptions, card_title, human_row, human_total, is_scored, words};
+use super::{RenderOptions, card_title, human_row, human_total, is_scored, notes, words};
 use crate::model::{Band, Scorecard};
 use crate::score::ScoredCard;
 
-fn band_color(band: Band) -> Option<Color> {
+pub(crate) fn band_color(band: Band) -> Option<Color> {
     match band {
         Band::FarExceeds => Some(Color::Green),
         Band::Exceeds => Some(Color::Cyan),
@@ -75,6 +75,9 @@ pub fn write(
         ));
         writeln!(out, "{}", card_title(def, card, lang))?;
         writeln!(out, "{table}")?;
+        for line in notes(def, card, lang) {
+            writeln!(out, "{line}")?;
+        }
     }
     Ok(())
 }

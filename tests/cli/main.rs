@@ -3,5 +3,6 @@
 mod conformance;
 mod corpora;
 mod errors;
+mod periods;
 mod score;
 mod util;

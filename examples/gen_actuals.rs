@@ -1,0 +1,281 @@
+//! Makes realistic actuals for the built-in scorecard, for benchmarks and tests:
+//!
+//!     cargo run --release --example gen_actuals -- --subjects 10000 --months 12 > big.csv
+//!
+//! Every subject gets every month from January, every indicator a value. Each subject
+//! writes each indicator one way all year (as `a/b` counts, as `95.5%` or as bare
+//! `95.5`), so rates roll up as ratios of sums. Values follow triangular distributions
+//! around the form's targets. Deterministic for a given `--seed`.
+//!
+//! The random draws use `f64`: they only pick test data, which is then written as
+//! decimal text; `kpi` itself never sees a float.
+
+use std::io::{self, BufWriter, Write};
+
+/// id, name, kind, low, mode, high (kind: percentage, calls per unit, or a count).
+const INDICATORS: [(&str, &str, Kind, f64, f64, f64); 11] = [
+    (
+        "service_cost_rate",
+        "服务费用率",
+        Kind::Percent,
+        0.5,
+        0.9,
+        1.3,
+    ),
+    (
+        "warranty_service_calls",
+        "保修期服务平均次数",
+        Kind::PerUnit,
+        0.8,
+        2.8,
+        5.5,
+    ),
+    (
+        "repair_timeliness",
+        "报修处理及时率",
+        Kind::Percent,
+        85.0,
+        97.0,
+        100.0,
+    ),
+    (
+        "commissioning_timeliness",
+        "调试及时率",
+        Kind::Percent,
+        84.0,
+        98.5,
+        100.0,
+    ),
+    (
+        "parts_sales_timeliness",
+        "零配件销售及时率",
+        Kind::Percent,
+        85.0,
+        97.0,
+        100.0,
+    ),
+    (
+        "shipping_accuracy",
+        "发货差错率",
+        Kind::Percent,
+        94.0,
+        100.0,
+        100.0,
+    ),
+    (
+        "service_satisfaction",
+        "安装、调试、维修满意率",
+        Kind::Percent,
+        95.0,
+        99.5,
+        100.0,
+    ),
+    (
+        "visit_completion",
+        "客户拜访完成率",
+        Kind::Percent,
+        55.0,
+        85.0,
+        100.0,
+    ),
+    ("complaints", "客户投诉量", Kind::Count, 0.0, 0.0, 4.0),
+    (
+        "complaint_satisfaction",
+        "投诉处理满意率",
+        Kind::Percent,
+        88.0,
+        100.0,
+        100.0,
+    ),
+    (
+        "report_accuracy",
+        "报表上交及时准确率",
+        Kind::Percent,
+        88.0,
+        100.0,
+        100.0,
+    ),
+];
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Percent,
+    PerUnit,
+    Count,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Form {
+    Ratio,
+    Percent,
+    Plain,
+}
+
+/// SplitMix64: small, fast and good enough for test data.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// Uniform in [low, high].
+    fn range(&mut self, low: u64, high: u64) -> u64 {
+        low + self.next() % (high - low + 1)
+    }
+
+    /// Triangular on [low, high] with the given mode (inverse of the CDF).
+    fn triangular(&mut self, low: f64, mode: f64, high: f64) -> f64 {
+        if high <= low {
+            return low;
+        }
+        let u = self.unit();
+        let split = (mode - low) / (high - low);
+        if u < split {
+            low + (u * (high - low) * (mode - low)).sqrt()
+        } else {
+            high - ((1.0 - u) * (high - low) * (high - mode)).sqrt()
+        }
+    }
+}
+
+fn value(rng: &mut Rng, form: Form, kind: Kind, low: f64, mode: f64, high: f64) -> String {
+    match kind {
+        Kind::Count => {
+            let n = rng.triangular(low, mode, high + 1.0).floor().min(high);
+            format!("{}", n as u64)
+        }
+        Kind::PerUnit => {
+            let units = rng.range(20, 400);
+            let calls = (units as f64 * rng.triangular(low, mode, high)).round() as u64;
+            format!("{calls}/{units}")
+        }
+        Kind::Percent => {
+            // Targets of 100% are mostly met exactly.
+            if high == 100.0 && mode == 100.0 && rng.unit() < 0.8 {
+                let n = rng.range(20, 2000);
+                return match form {
+                    Form::Ratio => format!("{n}/{n}"),
+                    Form::Percent => "100%".to_string(),
+                    Form::Plain => "100".to_string(),
+                };
+            }
+            if form == Form::Ratio && low >= 50.0 {
+                let total = rng.range(20, 2000);
+                let share = rng.triangular(low, mode, high) / 100.0;
+                let done = ((total as f64 * share).round() as u64).min(total);
+                return format!("{done}/{total}");
+            }
+            let v = (rng.triangular(low, mode, high) * 100.0).round() / 100.0;
+            match form {
+                Form::Percent => format!("{v}%"),
+                _ => format!("{v}"),
+            }
+        }
+    }
+}
+
+struct Args {
+    subjects: u64,
+    months: u32,
+    year: u32,
+    wide: bool,
+    ids: bool,
+    seed: u64,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        subjects: 100,
+        months: 12,
+        year: 2026,
+        wide: false,
+        ids: false,
+        seed: 1,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or(format!("{flag} needs a value"));
+        let number = |v: String| v.parse::<u64>().map_err(|e| format!("{flag}: {e}"));
+        match flag.as_str() {
+            "--subjects" => args.subjects = number(value()?)?,
+            "--months" => args.months = number(value()?)?.clamp(1, 12) as u32,
+            "--year" => args.year = number(value()?)? as u32,
+            "--seed" => args.seed = number(value()?)?,
+            "--layout" => args.wide = value()? == "wide",
+            "--names" => args.ids = value()? == "id",
+            _ => {
+                return Err(format!(
+                    "unknown argument {flag}; see the top of examples/gen_actuals.rs"
+                ));
+            }
+        }
+    }
+    Ok(args)
+}
+
+fn main() -> io::Result<()> {
+    let args = match parse_args() {
+        Ok(args) => args,
+        Err(e) => {
+            eprintln!("gen_actuals: {e}");
+            std::process::exit(2);
+        }
+    };
+    let mut rng = Rng(args.seed);
+    let name = |i: usize| {
+        if args.ids {
+            INDICATORS[i].0
+        } else {
+            INDICATORS[i].1
+        }
+    };
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    if args.wide {
+        write!(out, "subject,period")?;
+        for i in 0..INDICATORS.len() {
+            write!(out, ",{}", name(i))?;
+        }
+        writeln!(out)?;
+    } else {
+        writeln!(out, "subject,period,indicator,actual")?;
+    }
+    for s in 0..args.subjects {
+        let forms: Vec<Form> = INDICATORS
+            .iter()
+            .map(|_| [Form::Ratio, Form::Percent, Form::Plain][rng.range(0, 2) as usize])
+            .collect();
+        for month in 1..=args.months {
+            let period = format!("{}-{month:02}", args.year);
+            let values: Vec<String> = INDICATORS
+                .iter()
+                .zip(&forms)
+                .map(|(&(_, _, kind, low, mode, high), &form)| {
+                    value(&mut rng, form, kind, low, mode, high)
+                })
+                .collect();
+            if args.wide {
+                write!(out, "office-{s:06},{period}")?;
+                for v in &values {
+                    write!(out, ",{v}")?;
+                }
+                writeln!(out)?;
+            } else {
+                for (i, v) in values.iter().enumerate() {
+                    writeln!(out, "office-{s:06},{period},{},{v}", name(i))?;
+                }
+            }
+        }
+    }
+    out.flush()
+}

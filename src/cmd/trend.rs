@@ -1,0 +1,51 @@
+//! `kpi trend`: score the data, then show each subject's cards side by side.
+
+use std::io::{self, Write};
+
+use anyhow::Context;
+
+use super::{
+    EXIT_INVALID, EXIT_OK, format_of, lang_of, load, missing_policy, print_diagnostics, score_all,
+    stderr_is_terminal, use_color, write_output,
+};
+use crate::cli::{FormatArg, TrendArgs};
+use crate::render::{RenderOptions, trend::write};
+use crate::trend::trends;
+
+pub fn run(args: &TrendArgs) -> anyhow::Result<i32> {
+    let stderr = &mut io::stderr();
+    let mut loaded = match load(&args.input, true) {
+        Ok(loaded) => loaded,
+        Err(diagnostics) => {
+            print_diagnostics(stderr, &diagnostics, stderr_is_terminal())?;
+            return Ok(EXIT_INVALID);
+        }
+    };
+    let cards = score_all(&mut loaded, missing_policy(args.input.missing), false);
+    print_diagnostics(stderr, &loaded.diagnostics, stderr_is_terminal())?;
+    if loaded.diagnostics.iter().any(|d| d.is_error()) {
+        return Ok(EXIT_INVALID);
+    }
+    let options = RenderOptions {
+        lang: lang_of(args.lang),
+        color: args.format == FormatArg::Table && use_color(args.output.is_none()),
+        bom: args.bom,
+    };
+    let trends = trends(&cards);
+    let format = format_of(args.format);
+    match &args.output {
+        Some(path) => {
+            let mut bytes = Vec::new();
+            write(format, &loaded.def, &trends, &options, &mut bytes)?;
+            write_output(path, &bytes)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        None => {
+            let stdout = io::stdout();
+            let mut out = io::BufWriter::new(stdout.lock());
+            write(format, &loaded.def, &trends, &options, &mut out)?;
+            out.flush()?;
+        }
+    }
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,337 @@
+//! `kpi trend` output: one table per subject with indicators as rows and periods as
+//! columns, the total, its change, and a sparkline; or the same as CSV, JSON, Markdown.
+
+use std::io::{self, Write};
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{Cell, CellAlignment, Table};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::csv::neutralise;
+use super::table::band_color;
+use super::{Format, RenderOptions, words};
+use crate::model::{Band, Lang, Scorecard};
+use crate::num::fixed;
+use crate::trend::Trend;
+
+fn change_text(change: Option<Decimal>) -> String {
+    match change {
+        None => "—".to_string(),
+        Some(c) if c > Decimal::ZERO => format!("+{}", fixed(c, 2)),
+        Some(c) if c < Decimal::ZERO => format!("−{}", fixed(-c, 2)),
+        Some(_) => fixed(Decimal::ZERO, 2),
+    }
+}
+
+fn title(def: &Scorecard, trend: &Trend, lang: Lang) -> String {
+    let mut parts = vec![def.title(lang).to_string()];
+    if !trend.subject.is_empty() {
+        parts.push(trend.subject.clone());
+    }
+    parts.push(match (lang, trend.periods.first(), trend.periods.last()) {
+        (_, Some(first), Some(last)) if first != last => format!("{first} – {last}"),
+        (_, Some(only), _) => only.clone(),
+        _ => String::new(),
+    });
+    parts.retain(|p| !p.is_empty());
+    parts.join(" · ")
+}
+
+struct Words {
+    change: &'static str,
+    trend: &'static str,
+}
+
+fn trend_words(lang: Lang) -> Words {
+    match lang {
+        Lang::En => Words {
+            change: "Change",
+            trend: "Trend",
+        },
+        Lang::Zh => Words {
+            change: "变化",
+            trend: "趋势",
+        },
+    }
+}
+
+pub fn write(
+    format: Format,
+    def: &Scorecard,
+    trends: &[Trend],
+    options: &RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Table => table(def, trends, options, out),
+        Format::Markdown => markdown(def, trends, options.lang, out),
+        Format::Csv => csv(def, trends, options, out),
+        Format::Json => json(def, trends, out),
+    }
+}
+
+fn score_cell(value: Option<(Decimal, Band)>, color: bool) -> Cell {
+    let cell = match value {
+        Some((score, band)) => {
+            let cell = Cell::new(fixed(score, 2));
+            match band_color(band).filter(|_| color) {
+                Some(c) => cell.fg(c),
+                None => cell,
+            }
+        }
+        None => Cell::new("—"),
+    };
+    cell.set_alignment(CellAlignment::Right)
+}
+
+fn table(
+    def: &Scorecard,
+    trends: &[Trend],
+    options: &RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let lang = options.lang;
+    let w = trend_words(lang);
+    for (n, trend) in trends.iter().enumerate() {
+        if n > 0 {
+            writeln!(out)?;
+        }
+        let mut table = Table::new();
+        table.load_style(UTF8_FULL_CONDENSED);
+        if options.color {
+            table.enforce_styling();
+        } else {
+            table.force_no_tty();
+        }
+        let mut header = vec![Cell::new(words(lang).headers[0])];
+        header.extend(
+            trend
+                .periods
+                .iter()
+                .map(|p| Cell::new(p).set_alignment(CellAlignment::Right)),
+        );
+        table.set_header(header);
+        for (indicator, scores) in def.indicators.iter().zip(&trend.scores) {
+            let mut row = vec![Cell::new(indicator.display_name(lang))];
+            row.extend(scores.iter().map(|s| score_cell(*s, options.color)));
+            table.add_row(row);
+        }
+        let mut total = vec![Cell::new(words(lang).total)];
+        total.extend(
+            trend
+                .totals
+                .iter()
+                .map(|t| score_cell(Some(*t), options.color)),
+        );
+        table.add_row(total);
+        let mut change = vec![Cell::new(w.change)];
+        change.extend(
+            trend
+                .changes
+                .iter()
+                .map(|c| Cell::new(change_text(*c)).set_alignment(CellAlignment::Right)),
+        );
+        table.add_row(change);
+        writeln!(out, "{}", title(def, trend, lang))?;
+        writeln!(out, "{table}")?;
+        writeln!(out, "{}: {}", w.trend, sparkline_caption(trend))?;
+    }
+    Ok(())
+}
+
+/// `▃▅▆ 56.57 → 73.68`.
+fn sparkline_caption(trend: &Trend) -> String {
+    match (trend.totals.first(), trend.totals.last()) {
+        (Some(first), Some(last)) if trend.totals.len() > 1 => {
+            format!(
+                "{} {} → {}",
+                trend.sparkline,
+                fixed(first.0, 2),
+                fixed(last.0, 2)
+            )
+        }
+        (Some(only), _) => format!("{} {}", trend.sparkline, fixed(only.0, 2)),
+        _ => String::new(),
+    }
+}
+
+fn markdown(def: &Scorecard, trends: &[Trend], lang: Lang, out: &mut dyn Write) -> io::Result<()> {
+    let w = trend_words(lang);
+    let escape = |t: &str| t.replace('|', "\\|");
+    for (n, trend) in trends.iter().enumerate() {
+        if n > 0 {
+            writeln!(out)?;
+        }
+        writeln!(out, "### {}", escape(&title(def, trend, lang)))?;
+        writeln!(out)?;
+        writeln!(
+            out,
+            "| {} | {} |",
+            words(lang).headers[0],
+            trend.periods.join(" | ")
+        )?;
+        writeln!(out, "|---|{}", "---:|".repeat(trend.periods.len()))?;
+        let cell =
+            |s: &Option<(Decimal, Band)>| s.map_or_else(|| "—".to_string(), |(v, _)| fixed(v, 2));
+        for (indicator, scores) in def.indicators.iter().zip(&trend.scores) {
+            let cells: Vec<String> = scores.iter().map(cell).collect();
+            writeln!(
+                out,
+                "| {} | {} |",
+                escape(indicator.display_name(lang)),
+                cells.join(" | ")
+            )?;
+        }
+        let totals: Vec<String> = trend
+            .totals
+            .iter()
+            .map(|t| format!("**{}**", fixed(t.0, 2)))
+            .collect();
+        writeln!(
+            out,
+            "| **{}** | {} |",
+            words(lang).total,
+            totals.join(" | ")
+        )?;
+        let changes: Vec<String> = trend.changes.iter().map(|c| change_text(*c)).collect();
+        writeln!(out, "| {} | {} |", w.change, changes.join(" | "))?;
+        writeln!(out)?;
+        writeln!(out, "{}: {}", w.trend, sparkline_caption(trend))?;
+    }
+    Ok(())
+}
+
+fn csv(
+    def: &Scorecard,
+    trends: &[Trend],
+    options: &RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    if options.bom {
+        out.write_all("\u{FEFF}".as_bytes())?;
+    }
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(out);
+    writer.write_record([
+        "subject",
+        "period",
+        "period_kind",
+        "indicator_id",
+        "indicator",
+        "score",
+        "band",
+        "change",
+    ])?;
+    for trend in trends {
+        let subject = neutralise(&trend.subject);
+        for (p, period) in trend.periods.iter().enumerate() {
+            for ((indicator, scores), changes) in def
+                .indicators
+                .iter()
+                .zip(&trend.scores)
+                .zip(&trend.score_changes)
+            {
+                let (score, band) = match scores[p] {
+                    Some((s, b)) => (fixed(s, 2), b.id()),
+                    None => (String::new(), ""),
+                };
+                let change = changes[p].map(|c| fixed(c, 2)).unwrap_or_default();
+                writer.write_record([
+                    subject.as_ref(),
+                    period,
+                    trend.kind.key(),
+                    &indicator.id,
+                    &neutralise(&indicator.name),
+                    &score,
+                    band,
+                    &change,
+                ])?;
+            }
+            let (total, band) = trend.totals[p];
+            let change = trend.changes[p].map(|c| fixed(c, 2)).unwrap_or_default();
+            writer.write_record([
+                subject.as_ref(),
+                period,
+                trend.kind.key(),
+                "total",
+                "Total",
+                &fixed(total, 2),
+                band.id(),
+                &change,
+            ])?;
+        }
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct JsonTrend<'a> {
+    subject: &'a str,
+    period_kind: &'static str,
+    periods: &'a [String],
+    indicators: Vec<JsonRow<'a>>,
+    totals: Vec<serde_json::Number>,
+    bands: Vec<&'static str>,
+    changes: Vec<Option<serde_json::Number>>,
+    sparkline: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonRow<'a> {
+    id: &'a str,
+    name: &'a str,
+    scores: Vec<Option<serde_json::Number>>,
+    bands: Vec<Option<&'static str>>,
+}
+
+fn number(d: Decimal) -> io::Result<serde_json::Number> {
+    use std::str::FromStr;
+    let text = fixed(d, 2);
+    serde_json::Number::from_str(&text)
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("number {text:?}: {e}")))
+}
+
+fn json(def: &Scorecard, trends: &[Trend], out: &mut dyn Write) -> io::Result<()> {
+    let mut list = Vec::with_capacity(trends.len());
+    for trend in trends {
+        let mut indicators = Vec::with_capacity(def.indicators.len());
+        for (indicator, scores) in def.indicators.iter().zip(&trend.scores) {
+            indicators.push(JsonRow {
+                id: &indicator.id,
+                name: &indicator.name,
+                scores: scores
+                    .iter()
+                    .map(|s| s.map(|(v, _)| number(v)).transpose())
+                    .collect::<io::Result<_>>()?,
+                bands: scores.iter().map(|s| s.map(|(_, b)| b.id())).collect(),
+            });
+        }
+        list.push(JsonTrend {
+            subject: &trend.subject,
+            period_kind: trend.kind.key(),
+            periods: &trend.periods,
+            indicators,
+            totals: trend
+                .totals
+                .iter()
+                .map(|t| number(t.0))
+                .collect::<io::Result<_>>()?,
+            bands: trend.totals.iter().map(|t| t.1.id()).collect(),
+            changes: trend
+                .changes
+                .iter()
+                .map(|c| c.map(number).transpose())
+                .collect::<io::Result<_>>()?,
+            sparkline: &trend.sparkline,
+        });
+    }
+    #[derive(Serialize)]
+    struct Document<'a> {
+        trends: Vec<JsonTrend<'a>>,
+    }
+    serde_json::to_writer_pretty(&mut *out, &Document { trends: list })?;
+    writeln!(out)
+}
