@@ -22,54 +22,58 @@ pub const HEADER: [&str; 10] = [
     "points",
 ];
 
-pub fn write(
-    def: &Scorecard,
-    cards: &[ScoredCard],
-    options: &RenderOptions,
-    out: &mut dyn Write,
-) -> io::Result<()> {
+/// The CSV writer's settings: `\n` line ends.
+fn builder() -> csv::WriterBuilder {
+    let mut builder = csv::WriterBuilder::new();
+    builder
+        .terminator(csv::Terminator::Any(b'\n'))
+        .buffer_capacity(4096);
+    builder
+}
+
+pub fn begin(options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     if options.bom {
         out.write_all("\u{FEFF}".as_bytes())?;
     }
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(out);
+    let mut writer = builder().from_writer(out);
     writer.write_record(HEADER)?;
+    writer.flush()
+}
+
+pub fn card(def: &Scorecard, card: &ScoredCard, out: &mut dyn Write) -> io::Result<()> {
+    let mut writer = builder().from_writer(out);
     let opt = |v: Option<rust_decimal::Decimal>, f: fn(rust_decimal::Decimal) -> String| {
         v.map(f).unwrap_or_default()
     };
     let two = |d| fixed(d, 2);
-    for card in cards {
-        let subject = neutralise(&card.subject);
-        for (indicator, line) in def.indicators.iter().zip(&card.score.indicators) {
-            writer.write_record([
-                subject.as_ref(),
-                &card.period,
-                &indicator.id,
-                &neutralise(&indicator.name),
-                &opt(line.target, plain),
-                &opt(line.actual, plain),
-                line.band.id(),
-                &opt(line.score, two),
-                &opt(line.effective_weight, two),
-                &opt(line.points, two),
-            ])?;
-        }
+    let subject = neutralise(&card.subject);
+    for (indicator, line) in def.indicators.iter().zip(&card.score.indicators) {
         writer.write_record([
             subject.as_ref(),
             &card.period,
-            "total",
-            "Total",
-            "",
-            "",
-            card.score.band.id(),
-            "",
-            "100.00",
-            &fixed(card.score.total, 2),
+            &indicator.id,
+            &neutralise(&indicator.name),
+            &opt(line.target, plain),
+            &opt(line.actual, plain),
+            line.band.id(),
+            &opt(line.score, two),
+            &opt(line.effective_weight, two),
+            &opt(line.points, two),
         ])?;
     }
-    writer.flush()?;
-    Ok(())
+    writer.write_record([
+        subject.as_ref(),
+        &card.period,
+        "total",
+        "Total",
+        "",
+        "",
+        card.score.band.id(),
+        "",
+        "100.00",
+        &fixed(card.score.total, 2),
+    ])?;
+    writer.flush()
 }
 
 /// Prefixes `'` to a text cell a spreadsheet would run as a formula (`=`, `+`, `-`,

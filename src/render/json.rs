@@ -12,11 +12,6 @@ use crate::num::{fixed, plain};
 use crate::score::ScoredCard;
 
 #[derive(Serialize)]
-struct Document<'a> {
-    scorecards: Vec<Card<'a>>,
-}
-
-#[derive(Serialize)]
 struct Card<'a> {
     subject: &'a str,
     period: &'a str,
@@ -61,45 +56,66 @@ fn exact(d: Decimal) -> io::Result<Number> {
     number(plain(d))
 }
 
-pub fn write(def: &Scorecard, cards: &[ScoredCard], out: &mut dyn Write) -> io::Result<()> {
-    let mut scorecards = Vec::with_capacity(cards.len());
-    for card in cards {
-        let mut indicators = Vec::with_capacity(def.indicators.len());
-        for (i, (indicator, line)) in def
-            .indicators
-            .iter()
-            .zip(&card.score.indicators)
-            .enumerate()
-        {
-            indicators.push(Line {
-                id: &indicator.id,
-                name: &indicator.name,
-                unit: &indicator.unit,
-                better: indicator.better.key(),
-                target: line.target.map(exact).transpose()?,
-                actual: line.actual.map(exact).transpose()?,
-                band: line.band.id(),
-                score: line.score.map(two).transpose()?,
-                weight: exact(indicator.weight)?,
-                effective_weight: line.effective_weight.map(two).transpose()?,
-                points: line.points.map(two).transpose()?,
-                explain: card.explain.get(i),
-            });
-        }
-        scorecards.push(Card {
-            subject: &card.subject,
-            period: &card.period,
-            period_kind: card.kind.key(),
-            total: two(card.score.total)?,
-            band: card.score.band.id(),
-            indicators,
-            missing_periods: card
-                .gaps
-                .iter()
-                .map(|(i, periods)| (def.indicators[*i].id.as_str(), periods.as_slice()))
-                .collect(),
+/// `{"scorecards": [`, as `serde_json`'s pretty printer opens the document.
+pub fn begin(out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(b"{\n  \"scorecards\": [")
+}
+
+/// One card, indented as it stands inside the document, so that cards written one at a
+/// time make the same bytes as the whole document printed at once.
+pub fn card(
+    def: &Scorecard,
+    card: &ScoredCard,
+    first: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut indicators = Vec::with_capacity(def.indicators.len());
+    for (i, (indicator, line)) in def
+        .indicators
+        .iter()
+        .zip(&card.score.indicators)
+        .enumerate()
+    {
+        indicators.push(Line {
+            id: &indicator.id,
+            name: &indicator.name,
+            unit: &indicator.unit,
+            better: indicator.better.key(),
+            target: line.target.map(exact).transpose()?,
+            actual: line.actual.map(exact).transpose()?,
+            band: line.band.id(),
+            score: line.score.map(two).transpose()?,
+            weight: exact(indicator.weight)?,
+            effective_weight: line.effective_weight.map(two).transpose()?,
+            points: line.points.map(two).transpose()?,
+            explain: card.explain.get(i),
         });
     }
-    serde_json::to_writer_pretty(&mut *out, &Document { scorecards })?;
-    out.write_all(b"\n")
+    let document = Card {
+        subject: &card.subject,
+        period: &card.period,
+        period_kind: card.kind.key(),
+        total: two(card.score.total)?,
+        band: card.score.band.id(),
+        indicators,
+        missing_periods: card
+            .gaps
+            .iter()
+            .map(|(i, periods)| (def.indicators[*i].id.as_str(), periods.as_slice()))
+            .collect(),
+    };
+    let text = serde_json::to_string_pretty(&document)?;
+    out.write_all(if first { b"\n" } else { b",\n" })?;
+    for (n, line) in text.lines().enumerate() {
+        if n > 0 {
+            out.write_all(b"\n")?;
+        }
+        out.write_all(b"    ")?;
+        out.write_all(line.as_bytes())?;
+    }
+    Ok(())
+}
+
+pub fn end(any: bool, out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(if any { b"\n  ]\n}\n" } else { b"]\n}\n" })
 }

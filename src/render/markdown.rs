@@ -18,39 +18,38 @@ fn row(out: &mut dyn Write, cells: &[String]) -> io::Result<()> {
     writeln!(out, "| {} |", cells.join(" | "))
 }
 
-pub fn write(
+pub fn card(
     def: &Scorecard,
-    cards: &[ScoredCard],
+    card: &ScoredCard,
+    first: bool,
     options: &RenderOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let lang = options.lang;
-    for (n, card) in cards.iter().enumerate() {
-        if n > 0 {
-            writeln!(out)?;
-        }
-        writeln!(out, "### {}", escape(&card_title(def, card, lang)))?;
+    if !first {
         writeln!(out)?;
-        let headers: Vec<String> = words(lang).headers.iter().map(|h| h.to_string()).collect();
-        row(out, &headers)?;
-        writeln!(out, "|---|---:|---:|---|---:|---:|---:|")?;
-        for (indicator, line) in def.indicators.iter().zip(&card.score.indicators) {
-            row(out, &human_row(indicator, line, lang))?;
+    }
+    writeln!(out, "### {}", escape(&card_title(def, card, lang)))?;
+    writeln!(out)?;
+    let headers: Vec<String> = words(lang).headers.iter().map(|h| h.to_string()).collect();
+    row(out, &headers)?;
+    writeln!(out, "|---|---:|---:|---|---:|---:|---:|")?;
+    for (indicator, line) in def.indicators.iter().zip(&card.score.indicators) {
+        row(out, &human_row(indicator, line, lang))?;
+    }
+    let mut total = human_total(card, lang);
+    for cell in total.iter_mut().filter(|c| !c.is_empty()) {
+        *cell = format!("**{cell}**");
+    }
+    row(out, &total)?;
+    let notes = notes(def, card, lang);
+    if !notes.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "```text")?;
+        for line in notes {
+            writeln!(out, "{line}")?;
         }
-        let mut total = human_total(card, lang);
-        for cell in total.iter_mut().filter(|c| !c.is_empty()) {
-            *cell = format!("**{cell}**");
-        }
-        row(out, &total)?;
-        let notes = notes(def, card, lang);
-        if !notes.is_empty() {
-            writeln!(out)?;
-            writeln!(out, "```text")?;
-            for line in notes {
-                writeln!(out, "{line}")?;
-            }
-            writeln!(out, "```")?;
-        }
+        writeln!(out, "```")?;
     }
     Ok(())
 }

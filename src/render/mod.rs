@@ -35,6 +35,7 @@ pub struct RenderOptions {
     pub bom: bool,
 }
 
+/// Renders a list of cards.
 pub fn render(
     format: Format,
     def: &Scorecard,
@@ -42,11 +43,59 @@ pub fn render(
     options: &RenderOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    match format {
-        Format::Table => table::write(def, cards, options, out),
-        Format::Csv => csv::write(def, cards, options, out),
-        Format::Json => json::write(def, cards, out),
-        Format::Markdown => markdown::write(def, cards, options, out),
+    let mut writer = CardWriter::begin(format, def, *options, out)?;
+    for card in cards {
+        writer.card(card, out)?;
+    }
+    writer.end(out)
+}
+
+/// Writes cards one at a time as they are scored, so that a stream of cards needs no
+/// list of them; `render` is the same over a list, byte for byte.
+pub struct CardWriter<'a> {
+    format: Format,
+    def: &'a Scorecard,
+    options: RenderOptions,
+    written: usize,
+}
+
+impl<'a> CardWriter<'a> {
+    pub fn begin(
+        format: Format,
+        def: &'a Scorecard,
+        options: RenderOptions,
+        out: &mut dyn Write,
+    ) -> io::Result<CardWriter<'a>> {
+        match format {
+            Format::Csv => csv::begin(&options, out)?,
+            Format::Json => json::begin(out)?,
+            Format::Table | Format::Markdown => {}
+        }
+        Ok(CardWriter {
+            format,
+            def,
+            options,
+            written: 0,
+        })
+    }
+
+    pub fn card(&mut self, card: &ScoredCard, out: &mut dyn Write) -> io::Result<()> {
+        let first = self.written == 0;
+        match self.format {
+            Format::Csv => csv::card(self.def, card, out)?,
+            Format::Json => json::card(self.def, card, first, out)?,
+            Format::Markdown => markdown::card(self.def, card, first, &self.options, out)?,
+            Format::Table => table::card(self.def, card, first, &self.options, out)?,
+        }
+        self.written += 1;
+        Ok(())
+    }
+
+    pub fn end(self, out: &mut dyn Write) -> io::Result<()> {
+        match self.format {
+            Format::Json => json::end(self.written > 0, out),
+            _ => Ok(()),
+        }
     }
 }
 

@@ -42,42 +42,41 @@ fn cells(values: [String; 7], band: Band, color: bool) -> Vec<Cell> {
         .collect()
 }
 
-pub fn write(
+pub fn card(
     def: &Scorecard,
-    cards: &[ScoredCard],
+    card: &ScoredCard,
+    first: bool,
     options: &RenderOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let lang = options.lang;
-    for (n, card) in cards.iter().enumerate() {
-        if n > 0 {
-            writeln!(out)?;
-        }
-        let mut table = Table::new();
-        table.load_style(UTF8_FULL_CONDENSED);
-        if options.color {
-            table.enforce_styling();
-        } else {
-            table.force_no_tty();
-        }
-        table.set_header(words(lang).headers.iter().map(|h| Cell::new(*h)));
-        for (indicator, line) in def.indicators.iter().zip(&card.score.indicators) {
-            table.add_row(cells(
-                human_row(indicator, line, lang),
-                line.band,
-                options.color,
-            ));
-        }
+    if !first {
+        writeln!(out)?;
+    }
+    let mut table = Table::new();
+    table.load_style(UTF8_FULL_CONDENSED);
+    if options.color {
+        table.enforce_styling();
+    } else {
+        table.force_no_tty();
+    }
+    table.set_header(words(lang).headers.iter().map(|h| Cell::new(*h)));
+    for (indicator, line) in def.indicators.iter().zip(&card.score.indicators) {
         table.add_row(cells(
-            human_total(card, lang),
-            card.score.band,
+            human_row(indicator, line, lang),
+            line.band,
             options.color,
         ));
-        writeln!(out, "{}", card_title(def, card, lang))?;
-        writeln!(out, "{table}")?;
-        for line in notes(def, card, lang) {
-            writeln!(out, "{line}")?;
-        }
+    }
+    table.add_row(cells(
+        human_total(card, lang),
+        card.score.band,
+        options.color,
+    ));
+    writeln!(out, "{}", card_title(def, card, lang))?;
+    writeln!(out, "{table}")?;
+    for line in notes(def, card, lang) {
+        writeln!(out, "{line}")?;
     }
     Ok(())
 }
