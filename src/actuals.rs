@@ -103,7 +103,7 @@ pub struct Actuals {
 
 /// What a column of a data file holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum Role {
+pub(crate) enum Role {
     Known(Column),
     Indicator(usize),
     /// Empty header and empty cells, or unknown under `--ignore-unknown`.
@@ -305,6 +305,39 @@ pub fn detect_delimiter(text: &str) -> u8 {
     }
 }
 
+/// What a header cell names, before the header as a whole is judged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum HeaderCell {
+    Empty,
+    Known(Column),
+    /// `indicator` or `actual` without the other: a long file needs both.
+    Misplaced(Column),
+    Indicator(usize),
+    Unknown,
+}
+
+/// Whether a header (trimmed cells) is of the long layout: `indicator` and `actual`.
+pub(crate) fn is_long(cells: &[&str]) -> bool {
+    let has = |column| cells.iter().any(|c| Column::recognise(c) == Some(column));
+    has(Column::Indicator) && has(Column::Actual)
+}
+
+pub(crate) fn classify(def: &Scorecard, cell: &str, long: bool) -> HeaderCell {
+    if cell.is_empty() {
+        return HeaderCell::Empty;
+    }
+    match Column::recognise(cell) {
+        Some(column @ (Column::Indicator | Column::Actual)) if !long => {
+            HeaderCell::Misplaced(column)
+        }
+        Some(column) => HeaderCell::Known(column),
+        None if long => HeaderCell::Unknown,
+        None => def
+            .find(cell)
+            .map_or(HeaderCell::Unknown, HeaderCell::Indicator),
+    }
+}
+
 /// Problems kept for one file; past this they are counted, not listed, so that a
 /// broken file (a million bad columns) cannot take a million times its size in memory.
 pub const MAX_PROBLEMS: usize = 200;
@@ -428,16 +461,15 @@ impl FileReader<'_> {
     /// Each header cell's role; a cell with a problem is reported and ignored.
     fn header(&mut self, header: &Row, data: &[Row]) -> Vec<Role> {
         let cells: Vec<&str> = header.record.iter().map(str::trim).collect();
-        let known: Vec<Option<Column>> = cells.iter().map(|c| Column::recognise(c)).collect();
-        let long =
-            known.contains(&Some(Column::Indicator)) && known.contains(&Some(Column::Actual));
+        let long = is_long(&cells);
         let before = self.diagnostics.len();
         let mut roles = Vec::with_capacity(cells.len());
         let mut first_seen: HashMap<Role, usize> = HashMap::new();
         let offsets = self.cell_offsets(header);
         for (j, cell) in cells.iter().enumerate() {
             let at = Some(offsets[j]);
-            let role = if cell.is_empty() {
+            let class = classify(self.def, cell, long);
+            let role = if class == HeaderCell::Empty {
                 let has_data = data
                     .iter()
                     .any(|row| row.record.get(j).is_some_and(|c| !c.trim().is_empty()));
@@ -449,8 +481,8 @@ impl FileReader<'_> {
                     );
                 }
                 Role::Ignored
-            } else if let Some(column) = known[j] {
-                if !long && matches!(column, Column::Indicator | Column::Actual) {
+            } else if let HeaderCell::Known(column) | HeaderCell::Misplaced(column) = class {
+                if class == HeaderCell::Misplaced(column) {
                     let other = if column == Column::Indicator {
                         "actual"
                     } else {
@@ -463,7 +495,7 @@ impl FileReader<'_> {
                     );
                 }
                 Role::Known(column)
-            } else if let Some(i) = self.def.find(cell).filter(|_| !long) {
+            } else if let HeaderCell::Indicator(i) = class {
                 Role::Indicator(i)
             } else if self.options.ignore_unknown {
                 Role::Ignored

@@ -133,6 +133,23 @@ pub struct ScoreArgs {
     /// Exit with status 3 when any scorecard's total is below N.
     #[arg(long, value_name = "N")]
     pub fail_under: Option<rust_decimal::Decimal>,
+
+    /// How to read: `auto` streams one file on two threads when it can; the others
+    /// force one way, for tests and benchmarks.
+    #[arg(long, value_enum, default_value_t = Engine::Auto, hide = true)]
+    pub engine: Engine,
+}
+
+/// Which reading path `kpi score` takes (all give the same output).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Engine {
+    Auto,
+    /// Read everything, then score.
+    Buffered,
+    /// Stream on one thread.
+    Stream,
+    /// Stream, parsing on a second thread.
+    Parallel,
 }
 
 #[derive(Debug, Args)]

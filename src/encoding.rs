@@ -22,7 +22,7 @@ impl Encoding {
         }
     }
 
-    fn codec(self) -> &'static encoding_rs::Encoding {
+    pub(crate) fn codec(self) -> &'static encoding_rs::Encoding {
         match self {
             Encoding::Utf8 => encoding_rs::UTF_8,
             Encoding::Gb18030 => encoding_rs::GB18030,
@@ -87,7 +87,8 @@ pub fn decode(
     Ok((text, encoding))
 }
 
-fn sniff(bytes: &[u8]) -> Encoding {
+/// The encoding of a file without a BOM, from its first 64 KiB.
+pub(crate) fn sniff(bytes: &[u8]) -> Encoding {
     let head = &bytes[..bytes.len().min(SNIFF_LEN)];
     match std::str::from_utf8(head) {
         Ok(_) => Encoding::Utf8,

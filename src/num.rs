@@ -34,8 +34,11 @@ fn exact_div(numerator: Decimal, denominator: Decimal, dp: u32) -> Option<Decima
     let num = a.checked_mul(10i128.checked_pow(denominator.scale() + dp)?)?;
     let den = b.checked_mul(10i128.checked_pow(numerator.scale())?)?;
     let (n, d) = (num.unsigned_abs(), den.unsigned_abs());
-    let mut q = n / d;
-    let r = n % d;
+    // Most quotients fit 64 bits, where division is several times faster.
+    let (mut q, r) = match (u64::try_from(n), u64::try_from(d)) {
+        (Ok(n), Ok(d)) => (u128::from(n / d), u128::from(n % d)),
+        _ => (n / d, n % d),
+    };
     if r >= d - r {
         q += 1;
     }
@@ -46,14 +49,80 @@ fn exact_div(numerator: Decimal, denominator: Decimal, dp: u32) -> Option<Decima
 
 /// A decimal with exactly `dp` places, for output (`66` → `66.00`).
 pub fn fixed(value: Decimal, dp: u32) -> String {
-    let mut v = round_half_up(value, dp);
-    v.rescale(dp);
-    v.to_string()
+    let mut out = String::with_capacity(24);
+    push_fixed(&mut out, value, dp);
+    out
 }
 
 /// A decimal without trailing zeros (`2.70` → `2.7`, `95.0` → `95`).
 pub fn plain(value: Decimal) -> String {
-    value.normalize().to_string()
+    let mut out = String::with_capacity(24);
+    push_plain(&mut out, value);
+    out
+}
+
+/// Appends `value` rounded half-up to exactly `dp` places. Output formatting is hot in
+/// batch runs, so digits are written straight from the mantissa.
+pub fn push_fixed(out: &mut String, value: Decimal, dp: u32) {
+    let mut v = round_half_up(value, dp);
+    v.rescale(dp);
+    push_scaled(out, v.mantissa(), v.scale());
+}
+
+/// Appends `value` without trailing zeros.
+pub fn push_plain(out: &mut String, value: Decimal) {
+    let (mut mantissa, mut scale) = (value.mantissa(), value.scale());
+    while scale > 0 && mantissa % 10 == 0 {
+        mantissa /= 10;
+        scale -= 1;
+    }
+    push_scaled(out, mantissa, scale);
+}
+
+/// Appends `mantissa / 10^scale` in plain decimal notation; zero has no sign.
+fn push_scaled(out: &mut String, mantissa: i128, scale: u32) {
+    let mut digits = [0u8; 40];
+    let mut len = 0;
+    let mut put = |d: u8| {
+        digits[39 - len] = b'0' + d;
+        len += 1;
+    };
+    // 64-bit division is far cheaper than 128-bit, and almost every number fits.
+    match u64::try_from(mantissa.unsigned_abs()) {
+        Ok(mut n) => loop {
+            put((n % 10) as u8);
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        },
+        Err(_) => {
+            let mut n = mantissa.unsigned_abs();
+            loop {
+                put((n % 10) as u8);
+                n /= 10;
+                if n == 0 {
+                    break;
+                }
+            }
+        }
+    }
+    // At least one digit before the point.
+    let scale = scale as usize;
+    while len <= scale {
+        digits[digits.len() - 1 - len] = b'0';
+        len += 1;
+    }
+    if mantissa < 0 {
+        out.push('-');
+    }
+    let all = &digits[digits.len() - len..];
+    let (int, frac) = all.split_at(len - scale);
+    out.extend(int.iter().map(|&d| d as char));
+    if scale > 0 {
+        out.push('.');
+        out.extend(frac.iter().map(|&d| d as char));
+    }
 }
 
 #[cfg(test)]
@@ -85,6 +154,39 @@ mod tests {
         assert_eq!(div_half_up(d("1"), d("-8"), 2), Some(d("-0.13")));
         assert_eq!(div_half_up(d("0.5"), d("0.04"), 0), Some(d("13")));
         assert_eq!(div_half_up(d("1"), d("0"), 2), None);
+    }
+
+    #[test]
+    fn fast_formatting_matches_decimal_display() {
+        for text in [
+            "0",
+            "1",
+            "-1",
+            "0.5",
+            "-0.5",
+            "66",
+            "66.00",
+            "2.70",
+            "0.000000000001",
+            "999999999999999",
+            "-123.456",
+            "100",
+            "0.92",
+            "1234567890.123456789012",
+            "-0.010",
+        ] {
+            let v = d(text);
+            assert_eq!(plain(v), v.normalize().to_string(), "{text}");
+            let mut r = round_half_up(v, 2);
+            r.rescale(2);
+            let expected = if r.is_zero() {
+                "0.00".to_string()
+            } else {
+                r.to_string()
+            };
+            assert_eq!(fixed(v, 2), expected, "{text}");
+        }
+        assert_eq!(fixed(d("-0.001"), 2), "0.00");
     }
 
     #[test]

@@ -143,7 +143,7 @@ pub fn roll_up(
             );
             continue;
         }
-        if let Some(card) = roll_group(def, actuals, key, cards, partial, &mut diagnostics) {
+        if let Some(card) = roll_group(def, &actuals.files, key, cards, partial, &mut diagnostics) {
             rolled.push(card);
         }
     }
@@ -183,7 +183,9 @@ pub fn roll_up_all(
             if !complete && !partial {
                 continue;
             }
-            if let Some(card) = roll_group(def, actuals, &key, &cards, partial, &mut diagnostics) {
+            if let Some(card) =
+                roll_group(def, &actuals.files, &key, &cards, partial, &mut diagnostics)
+            {
                 out.push(card);
             }
         }
@@ -192,9 +194,9 @@ pub fn roll_up_all(
     (out, diagnostics)
 }
 
-fn roll_group(
+pub(crate) fn roll_group(
     def: &Scorecard,
-    actuals: &Actuals,
+    files: &[String],
     key: &CardKey,
     cards: &[&CardData],
     partial: bool,
@@ -202,7 +204,7 @@ fn roll_group(
 ) -> Option<CardData> {
     let first = cards[0].first;
     let here = |loc: Loc, message: String, hint: &str| {
-        Diagnostic::error(&actuals.files[loc.file], loc.line, loc.col, message)
+        Diagnostic::error(&files[loc.file], loc.line, loc.col, message)
             .with_hint(Some(hint.to_string()))
     };
     let data_kind = cards[0].key.kind;
@@ -280,7 +282,7 @@ fn roll_group(
             if partial {
                 gaps.push((i, missing_periods));
                 diagnostics.push(Diagnostic::warning(
-                    &actuals.files[first.file],
+                    &files[first.file],
                     first.line,
                     first.col,
                     format!("{message}; combined the values there are"),

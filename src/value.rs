@@ -226,14 +226,12 @@ pub(crate) fn scan_number(text: &str) -> Option<Literal<'_>> {
 impl Literal<'_> {
     /// Evaluates the literal exactly, refusing anything beyond the limits.
     pub(crate) fn to_decimal(&self, max_significant: usize) -> Result<Decimal, ValueError> {
-        let mut digits: Vec<u8> = self
+        // value = digits × 10^exp, with leading and trailing zeros dropped from digits.
+        let all = self
             .integer
             .bytes()
             .filter(u8::is_ascii_digit)
-            .chain(self.fraction.bytes())
-            .map(|b| b - b'0')
-            .collect();
-        // value = digits × 10^exp
+            .chain(self.fraction.bytes());
         let mut exp: i64 = -(self.fraction.len() as i64);
         if let Some((negative, text)) = self.exponent {
             let magnitude: i64 = if text.trim_start_matches('0').len() > 9 {
@@ -243,25 +241,44 @@ impl Literal<'_> {
             };
             exp += if negative { -magnitude } else { magnitude };
         }
-        let leading = digits.iter().take_while(|&&d| d == 0).count();
-        digits.drain(..leading);
-        while digits.last() == Some(&0) {
-            digits.pop();
-            exp += 1;
+        let mut significant = 0usize; // digits from the first non-zero one
+        let mut zeros = 0usize; // trailing zeros among them, not yet counted in
+        let mut mantissa: u128 = 0;
+        let mut overflow = false;
+        for d in all.map(|b| b - b'0') {
+            if significant == 0 && d == 0 {
+                continue;
+            }
+            significant += 1;
+            if d == 0 {
+                zeros += 1;
+                continue;
+            }
+            // Pending zeros belong inside the number after all.
+            for _ in 0..=zeros {
+                match mantissa.checked_mul(10) {
+                    Some(m) => mantissa = m,
+                    None => overflow = true,
+                }
+            }
+            mantissa += u128::from(d);
+            zeros = 0;
         }
-        if digits.is_empty() {
+        let digits = significant - zeros;
+        exp += zeros as i64;
+        if digits == 0 {
             return Ok(Decimal::ZERO);
         }
-        if digits.len() as i64 + exp > MAX_INTEGER_DIGITS {
+        if digits as i64 + exp > MAX_INTEGER_DIGITS {
             return Err(ValueError::TooLarge);
         }
-        if digits.len() > max_significant {
+        if digits > max_significant || overflow {
             return Err(ValueError::TooManyDigits);
         }
         if -exp > MAX_DECIMAL_PLACES {
             return Err(ValueError::TooPrecise);
         }
-        let mut mantissa: i128 = digits.iter().fold(0, |m, &d| m * 10 + i128::from(d));
+        let mut mantissa = i128::try_from(mantissa).map_err(|_| ValueError::TooManyDigits)?;
         let scale = if exp < 0 {
             (-exp) as u32
         } else {

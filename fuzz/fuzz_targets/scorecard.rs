@@ -1,12 +1,15 @@
-//! Any bytes as a data file, through the whole path: read, roll up, score, render.
+//! Any bytes as a data file, through the whole path — read, roll up, score, render —
+//! by both engines: the buffered path must never panic, and whenever the streaming
+//! path finishes, it must have written exactly what the buffered path writes.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 
 use kpi::actuals::{Actuals, ReadOptions};
 use kpi::model::{Lang, PeriodKind};
-use kpi::render::{Format, RenderOptions, render};
+use kpi::render::{CardWriter, Format, RenderOptions, render};
 use kpi::score::{MissingPolicy, ScoredCard, score_card};
+use kpi::stream::{self, Outcome, Settings};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, bytes)) = data.split_first() else { return };
@@ -17,29 +20,52 @@ fuzz_target!(|data: &[u8]| {
     };
     let missing = [MissingPolicy::Error, MissingPolicy::Zero, MissingPolicy::Skip][usize::from(selector / 5 % 3)];
     let options = ReadOptions { period, ignore_unknown: selector & 0x80 != 0, ..ReadOptions::default() };
+    let render_options = RenderOptions { lang: Lang::Zh, color: false, bom: false };
+
+    // The buffered path.
     let mut actuals = Actuals::new();
-    let _ = actuals.read(&def, "fuzz.csv", bytes, &options);
+    let mut problems = actuals.read(&def, "fuzz.csv", bytes, &options).iter().filter(|d| d.is_error()).count();
     actuals.sort();
     let cards = match period {
-        Some(kind) => kpi::rollup::roll_up(&def, &actuals, kind, selector & 0x40 != 0).0,
+        Some(kind) => {
+            let (cards, diagnostics) = kpi::rollup::roll_up(&def, &actuals, kind, false);
+            problems += diagnostics.iter().filter(|d| d.is_error()).count();
+            cards
+        }
         None => actuals.cards.clone(),
     };
     let mut scored = Vec::new();
     for card in &cards {
         let values: Vec<_> = card.values.iter().map(|o| o.as_ref().and_then(|o| o.value).map(|v| v.amount)).collect();
-        if let Ok(score) = score_card(&def, card.key.kind, &values, missing) {
-            assert!(score.total >= rust_decimal::Decimal::ZERO && score.total <= rust_decimal::Decimal::ONE_HUNDRED);
-            scored.push(ScoredCard {
-                subject: card.key.subject.clone(),
-                period: card.key.period_label(),
-                kind: card.key.kind,
-                score,
-            });
+        match score_card(&def, card.key.kind, &values, missing) {
+            Ok(score) => {
+                assert!(score.total >= rust_decimal::Decimal::ZERO);
+                scored.push(ScoredCard {
+                    subject: card.key.subject.clone(),
+                    period: card.key.period_label(),
+                    kind: card.key.kind,
+                    score,
+                    gaps: Vec::new(),
+                    explain: Vec::new(),
+                });
+            }
+            Err(_) => problems += 1,
         }
     }
-    let options = RenderOptions { lang: Lang::Zh, color: false, bom: false };
-    for format in [Format::Csv, Format::Json, Format::Table, Format::Markdown] {
-        let mut out = Vec::new();
-        render(format, &def, &scored, &options, &mut out).expect("rendering to memory");
+    let mut buffered = Vec::new();
+    for format in [Format::Json, Format::Table, Format::Markdown, Format::Csv] {
+        buffered.clear();
+        render(format, &def, &scored, &render_options, &mut buffered).expect("rendering to memory");
+    }
+
+    // The streaming path, on one thread or two.
+    let settings = Settings { def: &def, read: &options, missing, roll_up: period, parallel: selector & 0x40 != 0 };
+    let mut streamed = Vec::new();
+    let mut writer = CardWriter::begin(Format::Csv, &def, render_options, &mut streamed).expect("writing to memory");
+    let outcome = stream::score(&settings, Box::new(bytes), &mut writer, &mut streamed, &mut |_| {}).expect("reading memory");
+    if let Outcome::Done { .. } = outcome {
+        writer.end(&mut streamed).expect("writing to memory");
+        assert_eq!(problems, 0, "the stream finished where the buffered path found problems");
+        assert_eq!(String::from_utf8_lossy(&streamed), String::from_utf8_lossy(&buffered));
     }
 });

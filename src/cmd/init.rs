@@ -12,7 +12,7 @@ pub fn run(args: &InitArgs) -> anyhow::Result<i32> {
         eprintln!("  hint: use --force to overwrite it, or give another path");
         return Ok(EXIT_INVALID);
     }
-    write_output(&args.path, BUILTIN.as_bytes())
+    write_output(&args.path, &mut BUILTIN.as_bytes())
         .with_context(|| format!("cannot write {}", args.path.display()))?;
     eprintln!("wrote {}", args.path.display());
     Ok(EXIT_OK)

@@ -129,8 +129,12 @@ pub struct Loaded {
 /// Loads the definition and every data file, collecting every problem. `Err` holds the
 /// definition's problems: without a definition, no data can be read.
 pub fn load(input: &InputArgs, read_stdin_by_default: bool) -> Result<Loaded, Vec<Diagnostic>> {
-    let (def, config_name) = load_config(input.config.as_deref())?;
-    let options = ReadOptions {
+    load_with(input, read_stdin_by_default, None)
+}
+
+/// How data files are to be read, from the command line.
+pub fn read_options(input: &InputArgs) -> ReadOptions {
+    ReadOptions {
         encoding: input.encoding.map(|e| match e {
             EncodingArg::Utf8 => Encoding::Utf8,
             EncodingArg::Gb18030 => Encoding::Gb18030,
@@ -143,7 +147,18 @@ pub fn load(input: &InputArgs, read_stdin_by_default: bool) -> Result<Loaded, Ve
             _ => None,
         },
         ignore_unknown: input.ignore_unknown,
-    };
+    }
+}
+
+/// `load`, with standard input's bytes already in hand when `stdin` is given (the
+/// streaming path read them first).
+pub fn load_with(
+    input: &InputArgs,
+    read_stdin_by_default: bool,
+    mut stdin: Option<Vec<u8>>,
+) -> Result<Loaded, Vec<Diagnostic>> {
+    let (def, config_name) = load_config(input.config.as_deref())?;
+    let options = read_options(input);
     let mut files = input.files.clone();
     if files.is_empty() && read_stdin_by_default {
         files.push("-".to_string());
@@ -151,7 +166,9 @@ pub fn load(input: &InputArgs, read_stdin_by_default: bool) -> Result<Loaded, Ve
     let mut actuals = Actuals::new();
     let mut diagnostics = Vec::new();
     for file in &files {
-        let (name, bytes) = if file == "-" {
+        let (name, bytes) = if let (true, Some(bytes)) = (file == "-", stdin.take()) {
+            ("<stdin>".to_string(), bytes)
+        } else if file == "-" {
             let mut bytes = Vec::new();
             match io::stdin().lock().read_to_end(&mut bytes) {
                 Ok(_) => ("<stdin>".to_string(), bytes),
@@ -389,14 +406,14 @@ pub fn print_diagnostics(
 pub fn stderr_is_terminal() -> bool {
     io::stderr().is_terminal()
 }
-/// Writes `bytes` to `path`: atomically (a temporary file in the same folder, then a
+/// Writes `output` to `path`: atomically (a temporary file in the same folder, then a
 /// rename) when `path` is a regular file or does not exist yet; directly for anything
 /// else, such as `/dev/null` or a FIFO, which must never be replaced.
-pub fn write_output(path: &Path, bytes: &[u8]) -> io::Result<()> {
+pub fn write_output(path: &Path, output: &mut dyn Read) -> io::Result<()> {
     match std::fs::metadata(path) {
         Ok(meta) if !meta.is_file() => {
             let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
-            file.write_all(bytes)?;
+            io::copy(output, &mut file)?;
             return file.flush();
         }
         _ => {}
@@ -406,7 +423,7 @@ pub fn write_output(path: &Path, bytes: &[u8]) -> io::Result<()> {
         _ => Path::new("."),
     };
     let mut temp = tempfile::Builder::new().prefix(".kpi-").tempfile_in(dir)?;
-    temp.write_all(bytes)?;
+    io::copy(output, &mut temp)?;
     temp.as_file().sync_all()?;
     keep_permissions(path, temp.as_file())?;
     temp.persist(path).map_err(|e| e.error)?;
@@ -415,7 +432,7 @@ pub fn write_output(path: &Path, bytes: &[u8]) -> io::Result<()> {
 
 /// A replaced file keeps its permissions; a new one gets the usual 0644, not the
 /// temporary file's 0600.
-fn keep_permissions(path: &Path, temp: &std::fs::File) -> io::Result<()> {
+pub(crate) fn keep_permissions(path: &Path, temp: &std::fs::File) -> io::Result<()> {
     let permissions = match std::fs::metadata(path) {
         Ok(meta) => meta.permissions(),
         Err(_) => {

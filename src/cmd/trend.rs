@@ -37,7 +37,7 @@ pub fn run(args: &TrendArgs) -> anyhow::Result<i32> {
         Some(path) => {
             let mut bytes = Vec::new();
             write(format, &loaded.def, &trends, &options, &mut bytes)?;
-            write_output(path, &bytes)
+            write_output(path, &mut bytes.as_slice())
                 .with_context(|| format!("cannot write {}", path.display()))?;
         }
         None => {

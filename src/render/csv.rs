@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use super::RenderOptions;
 use crate::model::Scorecard;
-use crate::num::{fixed, plain};
+use crate::num::{push_fixed, push_plain};
 use crate::score::ScoredCard;
 
 pub const HEADER: [&str; 10] = [
@@ -22,58 +22,109 @@ pub const HEADER: [&str; 10] = [
     "points",
 ];
 
-/// The CSV writer's settings: `\n` line ends.
-fn builder() -> csv::WriterBuilder {
-    let mut builder = csv::WriterBuilder::new();
-    builder
+/// A text cell as the CSV writer writes it: quoted where it must be.
+fn field(text: &str) -> String {
+    if text.is_empty() {
+        return String::new();
+    }
+    let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
-        .buffer_capacity(4096);
-    builder
+        .from_writer(Vec::new());
+    // A one-field record is quoted exactly as the field would be among others.
+    let quoted = writer
+        .write_record([text])
+        .and_then(|_| writer.into_inner().map_err(|e| e.into_error().into()));
+    match quoted {
+        Ok(mut bytes) => {
+            bytes.pop(); // the line end
+            String::from_utf8(bytes).unwrap_or_else(|_| text.to_string())
+        }
+        Err(_) => text.to_string(),
+    }
 }
 
-pub fn begin(options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+/// What every card's rows share, worked out once: the indicators' cells.
+pub struct Rows {
+    ids: Vec<String>,
+    names: Vec<String>,
+    line: String,
+}
+
+pub fn begin(def: &Scorecard, options: &RenderOptions, out: &mut dyn Write) -> io::Result<Rows> {
     if options.bom {
         out.write_all("\u{FEFF}".as_bytes())?;
     }
-    let mut writer = builder().from_writer(out);
-    writer.write_record(HEADER)?;
-    writer.flush()
+    out.write_all(HEADER.join(",").as_bytes())?;
+    out.write_all(b"\n")?;
+    Ok(Rows {
+        ids: def.indicators.iter().map(|i| field(&i.id)).collect(),
+        names: def
+            .indicators
+            .iter()
+            .map(|i| field(&neutralise(&i.name)))
+            .collect(),
+        line: String::with_capacity(4096),
+    })
 }
 
-pub fn card(def: &Scorecard, card: &ScoredCard, out: &mut dyn Write) -> io::Result<()> {
-    let mut writer = builder().from_writer(out);
-    let opt = |v: Option<rust_decimal::Decimal>, f: fn(rust_decimal::Decimal) -> String| {
-        v.map(f).unwrap_or_default()
+/// Writes one card's rows. Batch jobs write millions of these, so the line is built
+/// directly; text cells are quoted by the CSV writer's own rules (`field`).
+pub fn card(
+    rows: &mut Rows,
+    def: &Scorecard,
+    card: &ScoredCard,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let subject = field(&neutralise(&card.subject));
+    let period = field(&card.period);
+    let line = &mut rows.line;
+    line.clear();
+    let number = |line: &mut String, v: Option<rust_decimal::Decimal>, two: bool| {
+        if let Some(v) = v {
+            if two {
+                push_fixed(line, v, 2);
+            } else {
+                push_plain(line, v);
+            }
+        }
     };
-    let two = |d| fixed(d, 2);
-    let subject = neutralise(&card.subject);
-    for (indicator, line) in def.indicators.iter().zip(&card.score.indicators) {
-        writer.write_record([
-            subject.as_ref(),
-            &card.period,
-            &indicator.id,
-            &neutralise(&indicator.name),
-            &opt(line.target, plain),
-            &opt(line.actual, plain),
-            line.band.id(),
-            &opt(line.score, two),
-            &opt(line.effective_weight, two),
-            &opt(line.points, two),
-        ])?;
+    for (n, score) in card
+        .score
+        .indicators
+        .iter()
+        .enumerate()
+        .take(def.indicators.len())
+    {
+        line.push_str(&subject);
+        line.push(',');
+        line.push_str(&period);
+        line.push(',');
+        line.push_str(&rows.ids[n]);
+        line.push(',');
+        line.push_str(&rows.names[n]);
+        line.push(',');
+        number(line, score.target, false);
+        line.push(',');
+        number(line, score.actual, false);
+        line.push(',');
+        line.push_str(score.band.id());
+        line.push(',');
+        number(line, score.score, true);
+        line.push(',');
+        number(line, score.effective_weight, true);
+        line.push(',');
+        number(line, score.points, true);
+        line.push('\n');
     }
-    writer.write_record([
-        subject.as_ref(),
-        &card.period,
-        "total",
-        "Total",
-        "",
-        "",
-        card.score.band.id(),
-        "",
-        "100.00",
-        &fixed(card.score.total, 2),
-    ])?;
-    writer.flush()
+    line.push_str(&subject);
+    line.push(',');
+    line.push_str(&period);
+    line.push_str(",total,Total,,,");
+    line.push_str(card.score.band.id());
+    line.push_str(",,100.00,");
+    push_fixed(line, card.score.total, 2);
+    line.push('\n');
+    out.write_all(line.as_bytes())
 }
 
 /// Prefixes `'` to a text cell a spreadsheet would run as a formula (`=`, `+`, `-`,
@@ -104,5 +155,16 @@ mod tests {
         assert_eq!(neutralise("East office"), "East office");
         assert_eq!(neutralise("东区 = 1"), "东区 = 1");
         assert_eq!(neutralise(""), "");
+    }
+
+    #[test]
+    fn text_cells_are_quoted_as_the_csv_writer_does() {
+        use super::field;
+        assert_eq!(field("East office"), "East office");
+        assert_eq!(field("a,b"), "\"a,b\"");
+        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(field("two\nlines"), "\"two\nlines\"");
+        assert_eq!(field(""), "");
+        assert_eq!(field("安装、调试、维修满意率"), "安装、调试、维修满意率");
     }
 }

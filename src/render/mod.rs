@@ -57,6 +57,7 @@ pub struct CardWriter<'a> {
     def: &'a Scorecard,
     options: RenderOptions,
     written: usize,
+    csv: Option<csv::Rows>,
 }
 
 impl<'a> CardWriter<'a> {
@@ -66,26 +67,30 @@ impl<'a> CardWriter<'a> {
         options: RenderOptions,
         out: &mut dyn Write,
     ) -> io::Result<CardWriter<'a>> {
-        match format {
-            Format::Csv => csv::begin(&options, out)?,
-            Format::Json => json::begin(out)?,
-            Format::Table | Format::Markdown => {}
-        }
+        let csv = match format {
+            Format::Csv => Some(csv::begin(def, &options, out)?),
+            Format::Json => {
+                json::begin(out)?;
+                None
+            }
+            Format::Table | Format::Markdown => None,
+        };
         Ok(CardWriter {
             format,
             def,
             options,
             written: 0,
+            csv,
         })
     }
 
     pub fn card(&mut self, card: &ScoredCard, out: &mut dyn Write) -> io::Result<()> {
         let first = self.written == 0;
-        match self.format {
-            Format::Csv => csv::card(self.def, card, out)?,
-            Format::Json => json::card(self.def, card, first, out)?,
-            Format::Markdown => markdown::card(self.def, card, first, &self.options, out)?,
-            Format::Table => table::card(self.def, card, first, &self.options, out)?,
+        match (self.format, self.csv.as_mut()) {
+            (Format::Csv, Some(rows)) => csv::card(rows, self.def, card, out)?,
+            (Format::Json, _) => json::card(self.def, card, first, out)?,
+            (Format::Markdown, _) => markdown::card(self.def, card, first, &self.options, out)?,
+            _ => table::card(self.def, card, first, &self.options, out)?,
         }
         self.written += 1;
         Ok(())

@@ -2,6 +2,7 @@
 
 mod conformance;
 mod corpora;
+mod engines;
 mod errors;
 mod periods;
 mod score;

@@ -1,0 +1,256 @@
+#!/usr/bin/env bash
+# Benchmark for `kpi score`: throughput against an xsv baseline, period roll-up cost,
+# input-order sensitivity, linearity, peak memory and start-up time.
+#
+#     bash bench/run.sh            # from the repository root (it cds there itself)
+#
+# One-time work (skipped when already done): builds the generator, writes the data
+# files into bench/data/ and installs xsv into bench/.tools/ (both gitignored).
+# Knobs (environment): BENCH_RUNS (default 3, best of), BENCH_STARTUP_RUNS (20),
+# BENCH_TIMEOUT (seconds per measured run, default 600; a timed-out run shows exit 124).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export LC_ALL=C CARGO_TERM_COLOR=never
+
+RUNS=${BENCH_RUNS:-3}
+STARTUP_RUNS=${BENCH_STARTUP_RUNS:-20}
+TIMEOUT=${BENCH_TIMEOUT:-600}
+DATA=bench/data
+LOGS=$DATA/logs
+TOOLS=bench/.tools
+TARGET=${CARGO_TARGET_DIR:-target}
+KPI=$TARGET/release/kpi
+GEN=$TARGET/release/examples/gen_actuals
+XSV=$TOOLS/bin/xsv
+START_EXAMPLE=examples/monthly-zh.csv
+
+log() { printf '==> %s\n' "$*" >&2; }
+# calc FORMAT EXPRESSION: floating-point arithmetic via awk.
+calc() { awk "BEGIN { printf \"$1\", ($2) }"; }
+if [[ -z ${EPOCHREALTIME:-} ]]; then
+    echo "bench/run.sh needs bash 5 or later (for \$EPOCHREALTIME)" >&2
+    exit 1
+fi
+
+script_t0=$EPOCHREALTIME
+mkdir -p "$DATA" "$LOGS" "$TOOLS"
+
+# --- 1. Build -------------------------------------------------------------------------
+log "building kpi and the data generator (release)"
+cargo build --release --locked
+cargo build --release --locked --example gen_actuals
+# Measure a private copy, so a concurrent `cargo build` cannot swap the binary mid-run.
+mkdir -p "$DATA/bin"
+cp -f "$TARGET/release/kpi" "$DATA/bin/kpi"
+KPI=$DATA/bin/kpi
+
+# --- 2. Data (only if missing; written to a temporary name, then renamed) -------------
+gen() {
+    local out=$DATA/$1
+    shift
+    [[ -s $out ]] && return 0
+    log "generating $out"
+    "$GEN" "$@" >"$out.tmp"
+    mv "$out.tmp" "$out"
+}
+gen big.csv --subjects 10000 --months 12 --layout long --names zh --seed 1
+gen big-wide.csv --subjects 10000 --months 12 --layout wide --names zh --seed 1
+gen small.csv --subjects 1000 --months 12 --layout long --names zh --seed 1
+if [[ ! -s $DATA/big-shuffled.csv ]]; then
+    log "generating $DATA/big-shuffled.csv"
+    {
+        head -n 1 "$DATA/big.csv"
+        tail -n +2 "$DATA/big.csv" | shuf --random-source=<(yes)
+    } >"$DATA/big-shuffled.csv.tmp"
+    mv "$DATA/big-shuffled.csv.tmp" "$DATA/big-shuffled.csv"
+fi
+
+# --- 3. Tools ---------------------------------------------------------------------------
+if [[ ! -x $XSV ]]; then
+    log "installing xsv into $TOOLS (one time)"
+    cargo install xsv --locked --root "$TOOLS"
+fi
+if [[ ! -x /usr/bin/time ]]; then
+    log "installing GNU time"
+    apt-get install -y time || { apt-get update && apt-get install -y time; }
+fi
+
+# --- 4. Measure -------------------------------------------------------------------------
+declare -A WALL RSS EXIT ROWS BYTES INPUT
+CASES=()
+
+rows_of() { echo $(($(wc -l <"$1") - 1)); }
+# slug NAME: a file-name-safe form of a case name, for its logs.
+slug() { local s=${1//[^A-Za-z0-9.-]/_}; echo "${s//__/_}"; }
+
+# measure NAME INPUT COMMAND...: best (minimum) wall time of RUNS runs, stdout to
+# /dev/null, stderr kept in $LOGS/NAME.stderr (last run). Peak RSS is the largest of the
+# runs, from GNU time. A failing run is recorded, not fatal.
+measure() {
+    local name=$1 input=$2
+    shift 2
+    local i rc t0 t1 w r best="" peak=0 codes="" tag
+    tag=$(slug "$name")
+    log "measuring $name ($RUNS runs): $*"
+    for ((i = 1; i <= RUNS; i++)); do
+        rc=0
+        t0=$EPOCHREALTIME
+        /usr/bin/time -v -o "$LOGS/$tag.time" timeout "$TIMEOUT" "$@" \
+            >/dev/null 2>"$LOGS/$tag.stderr" || rc=$?
+        t1=$EPOCHREALTIME
+        w=$(calc %.6f "$t1 - $t0")
+        r=$(awk -F': *' '/Maximum resident set size/ { print $2 }' "$LOGS/$tag.time")
+        r=${r:-0}
+        if [[ -z $best ]] || awk "BEGIN { exit !($w < $best) }"; then best=$w; fi
+        ((r > peak)) && peak=$r
+        [[ ",$codes," == *",$rc,"* ]] || codes=${codes:+$codes,}$rc
+        log "  run $i: $(calc %.3f "$w") s, $((r / 1024)) MiB, exit $rc"
+    done
+    CASES+=("$name")
+    WALL[$name]=$best
+    RSS[$name]=$peak
+    EXIT[$name]=$codes
+    INPUT[$name]=$input
+    ROWS[$name]=$(rows_of "$input")
+    BYTES[$name]=$(stat -c %s "$input")
+}
+
+# Start-up: timed directly (no GNU time/timeout wrappers, which cost about a
+# millisecond themselves); one extra run under GNU time for the RSS.
+measure_startup() {
+    local name=$1 input=$2
+    shift 2
+    local i rc t0 t1 w best="" codes="" floor="" tag
+    tag=$(slug "$name")
+    log "measuring $name (best of $STARTUP_RUNS): $*"
+    for ((i = 1; i <= STARTUP_RUNS; i++)); do
+        rc=0
+        t0=$EPOCHREALTIME
+        "$@" >/dev/null 2>"$LOGS/$tag.stderr" || rc=$?
+        t1=$EPOCHREALTIME
+        w=$(calc %.6f "$t1 - $t0")
+        if [[ -z $best ]] || awk "BEGIN { exit !($w < $best) }"; then best=$w; fi
+        [[ ",$codes," == *",$rc,"* ]] || codes=${codes:+$codes,}$rc
+    done
+    # The shell's own fork+exec cost, for reading the number above.
+    for ((i = 1; i <= STARTUP_RUNS; i++)); do
+        t0=$EPOCHREALTIME
+        /bin/true
+        t1=$EPOCHREALTIME
+        w=$(calc %.6f "$t1 - $t0")
+        if [[ -z $floor ]] || awk "BEGIN { exit !($w < $floor) }"; then floor=$w; fi
+    done
+    SPAWN_FLOOR=$floor
+    /usr/bin/time -v -o "$LOGS/$tag.time" "$@" >/dev/null 2>/dev/null || true
+    CASES+=("$name")
+    WALL[$name]=$best
+    RSS[$name]=$(awk -F': *' '/Maximum resident set size/ { print $2 }' "$LOGS/$tag.time")
+    EXIT[$name]=$codes
+    INPUT[$name]=$input
+    ROWS[$name]=$(rows_of "$input")
+    BYTES[$name]=$(stat -c %s "$input")
+}
+
+rustc_busy() { pgrep -x rustc >/dev/null 2>&1 && echo yes || echo no; }
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+busy_before=$(rustc_busy)
+measure_t0=$EPOCHREALTIME
+
+measure "xsv select 1- big.csv" $DATA/big.csv "$XSV" select 1- $DATA/big.csv
+measure "kpi score big.csv" $DATA/big.csv "$KPI" score $DATA/big.csv --format csv
+measure "kpi score big-wide.csv" $DATA/big-wide.csv "$KPI" score $DATA/big-wide.csv --format csv
+measure "kpi score big-shuffled.csv" $DATA/big-shuffled.csv "$KPI" score $DATA/big-shuffled.csv --format csv
+measure "kpi score --period year big.csv" $DATA/big.csv "$KPI" score --period year $DATA/big.csv --format csv
+measure "kpi score small.csv" $DATA/small.csv "$KPI" score $DATA/small.csv --format csv
+measure_startup "kpi start-up (monthly-zh.csv)" $START_EXAMPLE "$KPI" score $START_EXAMPLE
+
+measure_t1=$EPOCHREALTIME
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+busy_after=$(rustc_busy)
+
+# --- 5. Report --------------------------------------------------------------------------
+BASE="xsv select 1- big.csv"
+BIG="kpi score big.csv"
+WIDE="kpi score big-wide.csv"
+SHUF="kpi score big-shuffled.csv"
+YEAR="kpi score --period year big.csv"
+SMALL="kpi score small.csv"
+START="kpi start-up (monthly-zh.csv)"
+
+echo
+echo "## kpi benchmark"
+echo
+echo "commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- 2>/dev/null || echo ' (+ uncommitted changes)'), $(rustc --version), $(nproc) cores, best of $RUNS (start-up: best of $STARTUP_RUNS)"
+echo
+echo "| case | wall s | rows/s | MB/s | peak RSS MiB | × baseline | exit |"
+echo "|---|---:|---:|---:|---:|---:|---|"
+for c in "${CASES[@]}"; do
+    w=${WALL[$c]}
+    printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$c" \
+        "$(calc %.3f "$w")" \
+        "$(calc %.0f "${ROWS[$c]} / $w")" \
+        "$(calc %.1f "${BYTES[$c]} / 1e6 / $w")" \
+        "$(calc %.1f "${RSS[$c]} / 1024")" \
+        "$(calc %.2f "$w / ${WALL[$BASE]}")" \
+        "${EXIT[$c]}"
+done
+echo
+echo "Rows are CSV records: a big-wide.csv row holds all 11 indicators of one subject-month, a long row one value."
+echo "Inputs: big.csv $(calc %.1f "${BYTES[$BIG]} / 1e6") MB / ${ROWS[$BIG]} rows; big-wide.csv $(calc %.1f "${BYTES[$WIDE]} / 1e6") MB / ${ROWS[$WIDE]} rows; small.csv $(calc %.1f "${BYTES[$SMALL]} / 1e6") MB / ${ROWS[$SMALL]} rows."
+
+# check LABEL VALUE OP TARGET UNIT CASES...: PASS/FAIL line; flags cases that failed.
+check() {
+    local label=$1 value=$2 op=$3 target=$4 unit=$5
+    shift 5
+    local verdict note="" c
+    if awk "BEGIN { exit !($value $op $target) }"; then verdict=PASS; else verdict=FAIL; fi
+    for c in "$@"; do
+        [[ ${EXIT[$c]} == 0 ]] || note="$note; \"$c\" exited ${EXIT[$c]}, so this is not a valid result"
+    done
+    printf -- '- %s: %s%s (target %s %s%s) — %s%s\n' "$label" "$value" "$unit" "$op" "$target" "$unit" "$verdict" "$note"
+}
+
+echo
+echo "### Checks"
+echo
+check "kpi csv / xsv" "$(calc %.2f "${WALL[$BIG]} / ${WALL[$BASE]}")" "<=" 3 "×" "$BIG" "$BASE"
+check "period year / monthly" "$(calc %.2f "${WALL[$YEAR]} / ${WALL[$BIG]}")" "<=" 2 "×" "$YEAR" "$BIG"
+check "big / small time (10× rows)" "$(calc %.2f "${WALL[$BIG]} / ${WALL[$SMALL]}")" "<=" 11 "×" "$BIG" "$SMALL"
+check "peak RSS big.csv" "$(calc %.1f "${RSS[$BIG]} / 1024")" "<" 64 " MiB" "$BIG"
+check "peak RSS big-wide.csv" "$(calc %.1f "${RSS[$WIDE]} / 1024")" "<" 64 " MiB" "$WIDE"
+check "start-up" "$(calc %.2f "${WALL[$START]} * 1000")" "<" 5 " ms" "$START"
+echo "  (start-up includes the shell's fork+exec, about $(calc %.2f "$SPAWN_FLOOR * 1000") ms for /bin/true here)"
+echo "- shuffled / sorted big.csv: $(calc %.2f "${WALL[$SHUF]} / ${WALL[$BIG]}")× (no target; input-order sensitivity)"
+
+failed=()
+for c in "${CASES[@]}"; do [[ ${EXIT[$c]} == 0 ]] || failed+=("$c"); done
+if ((${#failed[@]})); then
+    echo
+    echo "### Non-zero exits (first lines of stderr, full text in $LOGS/)"
+    for c in "${failed[@]}"; do
+        echo
+        echo "- $c (exit ${EXIT[$c]}):"
+        head -n 5 "$LOGS/$(slug "$c").stderr" | sed 's/^/      /'
+    done
+fi
+
+echo
+noisy=no
+[[ $busy_before == no && $busy_after == no ]] || noisy=yes
+awk "BEGIN { exit !(${load_before%% *} > $(nproc) / 2 || ${load_after%% *} > $(nproc) / 2) }" && noisy=yes
+echo "Load average before/after measuring: $load_before / $load_after; rustc running before/after: $busy_before / $busy_after$([[ $noisy == no ]] || echo ' — the machine was busy, numbers may be noisy')."
+
+# --- hyperfine (only if already installed) --------------------------------------------
+if command -v hyperfine >/dev/null 2>&1; then
+    echo
+    echo "### hyperfine"
+    echo
+    echo '```'
+    hyperfine --warmup 1 --runs 5 -i \
+        "$XSV select 1- $DATA/big.csv" \
+        "$KPI score $DATA/big.csv --format csv" || true
+    echo '```'
+fi
+
+echo
+echo "Measuring took $(calc %.0f "$measure_t1 - $measure_t0") s; the whole script $(calc %.0f "$EPOCHREALTIME - $script_t0") s."
