@@ -158,13 +158,18 @@ fn streamed(args: &ScoreArgs, options: &RenderOptions) -> anyhow::Result<Streame
 /// Where streamed output goes until it is known to be complete.
 enum Sink {
     /// `--output` to a regular file: a temporary file beside it, renamed at the end.
-    Atomic(tempfile::NamedTempFile, std::path::PathBuf),
+    Atomic(io::BufWriter<tempfile::NamedTempFile>, std::path::PathBuf),
     /// Standard output redirected to a regular file: written in place, and cut back
     /// to where it started should the stream fall back.
-    InPlace(std::fs::File, u64),
+    InPlace(io::BufWriter<std::fs::File>, u64),
+    /// Standard output is `/dev/null`: nothing to hold back.
+    Discard(io::Sink),
     /// Anything else (a pipe, a terminal, a device): held back, then copied.
-    Spool(tempfile::SpooledTempFile),
+    Spool(io::BufWriter<tempfile::SpooledTempFile>),
 }
+
+/// Output is written in blocks this large, not card by card.
+const WRITE_BUFFER: usize = 1 << 16;
 
 impl Sink {
     fn open(output: Option<&Path>) -> io::Result<Sink> {
@@ -176,26 +181,44 @@ impl Sink {
                     _ => Path::new("."),
                 };
                 let temp = tempfile::Builder::new().prefix(".kpi-").tempfile_in(dir)?;
-                return Ok(Sink::Atomic(temp, path.to_path_buf()));
+                return Ok(Sink::Atomic(
+                    io::BufWriter::with_capacity(WRITE_BUFFER, temp),
+                    path.to_path_buf(),
+                ));
             }
-        } else if let Some(mut file) = stdout_file() {
-            let start = file.stream_position()?;
-            return Ok(Sink::InPlace(file, start));
+        } else {
+            match stdout_kind() {
+                StdoutKind::File(mut file) => {
+                    let start = file.stream_position()?;
+                    return Ok(Sink::InPlace(
+                        io::BufWriter::with_capacity(WRITE_BUFFER, file),
+                        start,
+                    ));
+                }
+                StdoutKind::Null => return Ok(Sink::Discard(io::sink())),
+                StdoutKind::Other => {}
+            }
         }
-        Ok(Sink::Spool(tempfile::SpooledTempFile::new(SPOOL_IN_MEMORY)))
+        let spool = tempfile::SpooledTempFile::new(SPOOL_IN_MEMORY);
+        Ok(Sink::Spool(io::BufWriter::with_capacity(
+            WRITE_BUFFER,
+            spool,
+        )))
     }
 
     fn writer(&mut self) -> &mut dyn Write {
         match self {
             Sink::Atomic(temp, _) => temp,
             Sink::InPlace(file, _) => file,
+            Sink::Discard(sink) => sink,
             Sink::Spool(spool) => spool,
         }
     }
 
     /// The stream fell back: nothing it wrote may remain.
     fn abandon(self) -> io::Result<()> {
-        if let Sink::InPlace(mut file, start) = self {
+        if let Sink::InPlace(writer, start) = self {
+            let (mut file, _unwritten) = writer.into_parts();
             file.set_len(start)?;
             file.seek(io::SeekFrom::Start(start))?;
         }
@@ -205,7 +228,8 @@ impl Sink {
     /// The output is complete: put it where it belongs.
     fn finish(self, args: &ScoreArgs) -> anyhow::Result<()> {
         match self {
-            Sink::Atomic(temp, path) => {
+            Sink::Atomic(writer, path) => {
+                let temp = writer.into_inner().map_err(|e| e.into_error())?;
                 temp.as_file().sync_all()?;
                 super::keep_permissions(&path, temp.as_file())?;
                 temp.persist(&path)
@@ -214,7 +238,9 @@ impl Sink {
                 Ok(())
             }
             Sink::InPlace(mut file, _) => Ok(file.flush()?),
-            Sink::Spool(mut spool) => {
+            Sink::Discard(_) => Ok(()),
+            Sink::Spool(writer) => {
+                let mut spool = writer.into_inner().map_err(|e| e.into_error())?;
                 spool.rewind()?;
                 deliver(args, &mut spool)
             }
@@ -222,18 +248,41 @@ impl Sink {
     }
 }
 
-/// Standard output as a file, when it is a regular file (`kpi score … > out.csv`).
-fn stdout_file() -> Option<std::fs::File> {
+/// What standard output is, as far as holding output back is concerned.
+enum StdoutKind {
+    /// A regular file (`kpi score … > out.csv`), which can be cut back.
+    File(std::fs::File),
+    /// `/dev/null`.
+    Null,
+    /// A pipe, a terminal, anything else.
+    Other,
+}
+
+fn stdout_kind() -> StdoutKind {
     #[cfg(unix)]
     {
         use std::os::fd::AsFd;
-        let fd = io::stdout().as_fd().try_clone_to_owned().ok()?;
+        use std::os::unix::fs::MetadataExt;
+        let Ok(fd) = io::stdout().as_fd().try_clone_to_owned() else {
+            return StdoutKind::Other;
+        };
         let file = std::fs::File::from(fd);
-        file.metadata().ok()?.is_file().then_some(file)
+        let Ok(meta) = file.metadata() else {
+            return StdoutKind::Other;
+        };
+        if meta.is_file() {
+            return StdoutKind::File(file);
+        }
+        let null = std::fs::metadata("/dev/null");
+        if null.is_ok_and(|n| n.rdev() == meta.rdev() && n.dev() == meta.dev() && meta.rdev() != 0)
+        {
+            return StdoutKind::Null;
+        }
+        StdoutKind::Other
     }
     #[cfg(not(unix))]
     {
-        None
+        StdoutKind::Other
     }
 }
 
