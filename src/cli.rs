@@ -56,6 +56,18 @@ Examples:
     Trend(TrendArgs),
     /// Write the built-in scorecard definition out as kpi.toml, to edit.
     Init(InitArgs),
+    /// Print a shell completion script: bash, zsh, fish, powershell or elvish.
+    #[command(after_help = "\
+Examples:
+  kpi completions bash > ~/.local/share/bash-completion/completions/kpi
+  kpi completions zsh > ~/.zfunc/_kpi
+  kpi completions fish > ~/.config/fish/completions/kpi.fish")]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), for `man`.
+    #[command(after_help = "\
+Examples:
+  kpi man > ~/.local/share/man/man1/kpi.1 && man kpi")]
+    Man,
     /// Print the scorecard definition in force: weights, targets per period, thresholds.
     #[command(after_help = "\
 Examples:
@@ -206,6 +218,12 @@ pub struct InitArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
 pub struct TargetsArgs {
     /// The scorecard definition [default: $KPI_CONFIG, else ./kpi.toml, else built in].
     #[arg(short, long, value_name = "PATH")]
@@ -222,6 +240,10 @@ pub enum FormatArg {
     Csv,
     Json,
     Markdown,
+    /// A printable report, one A4 page per scorecard (needs --output).
+    Html,
+    /// An Excel workbook with band colours and SUM totals (needs --output).
+    Xlsx,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

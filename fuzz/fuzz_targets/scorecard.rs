@@ -20,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let missing = [MissingPolicy::Error, MissingPolicy::Zero, MissingPolicy::Skip][usize::from(selector / 5 % 3)];
     let options = ReadOptions { period, ignore_unknown: selector & 0x80 != 0, ..ReadOptions::default() };
-    let render_options = RenderOptions { lang: Lang::Zh, color: false, bom: false };
+    let render_options = RenderOptions { lang: Lang::Zh, color: false, bom: false, date: String::new() };
 
     // The buffered path.
     let mut actuals = Actuals::new();
@@ -61,7 +61,7 @@ fuzz_target!(|data: &[u8]| {
     // The streaming path, on one thread or two.
     let settings = Settings { def: &def, read: &options, missing, roll_up: period, parallel: selector & 0x40 != 0 };
     let mut streamed = Vec::new();
-    let mut writer = CardWriter::begin(Format::Csv, &def, render_options, &mut streamed).expect("writing to memory");
+    let mut writer = CardWriter::begin(Format::Csv, &def, render_options.clone(), &mut streamed).expect("writing to memory");
     let outcome = stream::score(&settings, Box::new(bytes), &mut writer, &mut streamed, &mut |_| {}).expect("reading memory");
     if let Outcome::Done { .. } = outcome {
         writer.end(&mut streamed).expect("writing to memory");

@@ -14,6 +14,7 @@ use crate::score::{CardError, MissingPolicy, ScoredCard, score_card};
 pub mod check;
 pub mod init;
 pub mod score;
+pub mod shell;
 pub mod targets;
 pub mod trend;
 
@@ -30,6 +31,8 @@ pub fn run(cli: Cli) -> i32 {
         Command::Init(args) => init::run(&args),
         Command::Targets(args) => targets::run(&args),
         Command::Trend(args) => trend::run(&args),
+        Command::Completions(args) => shell::completions(args.shell),
+        Command::Man => shell::man(),
     };
     match result {
         Ok(code) => code,
@@ -365,6 +368,50 @@ pub fn format_of(arg: crate::cli::FormatArg) -> crate::render::Format {
         FormatArg::Csv => Format::Csv,
         FormatArg::Json => Format::Json,
         FormatArg::Markdown => Format::Markdown,
+        FormatArg::Html => Format::Html,
+        FormatArg::Xlsx => Format::Xlsx,
+    }
+}
+
+/// Today's date (UTC) as `YYYY-MM-DD`; `$SOURCE_DATE_EPOCH` fixes it, for
+/// reproducible reports and tests.
+pub fn today() -> String {
+    let seconds = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64)
+        });
+    civil_date(seconds.div_euclid(86_400))
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's
+/// `civil_from_days`).
+fn civil_date(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::civil_date;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(20_419), "2025-11-27");
+        assert_eq!(civil_date(11_016), "2000-02-29");
+        assert_eq!(civil_date(-1), "1969-12-31");
     }
 }
 

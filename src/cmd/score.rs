@@ -28,6 +28,10 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
         eprintln!("  hint: name a CSV file (kpi score actuals.csv), or pipe one in with `-`");
         return Ok(EXIT_USAGE);
     }
+    if matches!(args.format, FormatArg::Html | FormatArg::Xlsx) && args.output.is_none() {
+        eprintln!("kpi: error: --format html and xlsx write a file; give it with --output PATH");
+        return Ok(EXIT_USAGE);
+    }
     if let Some(output) = &args.output {
         for input in args.input.files.iter().filter(|f| *f != "-") {
             if same_file(output, Path::new(input)) {
@@ -43,6 +47,7 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
         lang: lang_of(args.lang),
         color: args.format == FormatArg::Table && use_color(args.output.is_none()),
         bom: args.bom,
+        date: super::today(),
     };
     let mut stdin_seen = None;
     if streamable(args) {
@@ -106,7 +111,8 @@ fn streamed(args: &ScoreArgs, options: &RenderOptions) -> anyhow::Result<Streame
         parallel: args.engine != Engine::Stream,
     };
     let mut sink = Sink::open(args.output.as_deref())?;
-    let mut writer = CardWriter::begin(format_of(args.format), &def, *options, sink.writer())?;
+    let mut writer =
+        CardWriter::begin(format_of(args.format), &def, options.clone(), sink.writer())?;
     let mut below = false;
     let mut on_card = |card: &ScoredCard| {
         below |= args.fail_under.is_some_and(|n| card.score.total < n);

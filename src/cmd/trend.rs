@@ -30,9 +30,17 @@ pub fn run(args: &TrendArgs) -> anyhow::Result<i32> {
         lang: lang_of(args.lang),
         color: args.format == FormatArg::Table && use_color(args.output.is_none()),
         bom: args.bom,
+        date: super::today(),
     };
     let trends = trends(&cards);
     let format = format_of(args.format);
+    if matches!(
+        format,
+        crate::render::Format::Html | crate::render::Format::Xlsx
+    ) {
+        eprintln!("kpi: error: kpi trend writes table, csv, json or markdown");
+        return Ok(super::EXIT_USAGE);
+    }
     match &args.output {
         Some(path) => {
             let mut bytes = Vec::new();

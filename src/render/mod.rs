@@ -10,11 +10,13 @@ use crate::num::{fixed, plain};
 use crate::score::{IndicatorScore, ScoredCard};
 
 pub mod csv;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod table;
 pub mod targets;
 pub mod trend;
+pub mod xlsx;
 
 /// The output formats `kpi score` can write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,16 +25,20 @@ pub enum Format {
     Csv,
     Json,
     Markdown,
+    Html,
+    Xlsx,
 }
 
 /// Settings resolved from flags and the environment before rendering.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct RenderOptions {
     pub lang: Lang,
     /// Band colours (a terminal, and no `NO_COLOR`).
     pub color: bool,
     /// A UTF-8 BOM before CSV, for Excel.
     pub bom: bool,
+    /// The day a report is made (`YYYY-MM-DD`), shown in HTML.
+    pub date: String,
 }
 
 /// Renders a list of cards.
@@ -43,7 +49,7 @@ pub fn render(
     options: &RenderOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let mut writer = CardWriter::begin(format, def, *options, out)?;
+    let mut writer = CardWriter::begin(format, def, options.clone(), out)?;
     for card in cards {
         writer.card(card, out)?;
     }
@@ -58,6 +64,7 @@ pub struct CardWriter<'a> {
     options: RenderOptions,
     written: usize,
     csv: Option<csv::Rows>,
+    xlsx: Option<xlsx::Sheet>,
 }
 
 impl<'a> CardWriter<'a> {
@@ -73,7 +80,15 @@ impl<'a> CardWriter<'a> {
                 json::begin(out)?;
                 None
             }
-            Format::Table | Format::Markdown => None,
+            Format::Html => {
+                html::begin(def, &options, out)?;
+                None
+            }
+            Format::Table | Format::Markdown | Format::Xlsx => None,
+        };
+        let xlsx = match format {
+            Format::Xlsx => Some(xlsx::Sheet::begin()?),
+            _ => None,
         };
         Ok(CardWriter {
             format,
@@ -81,6 +96,7 @@ impl<'a> CardWriter<'a> {
             options,
             written: 0,
             csv,
+            xlsx,
         })
     }
 
@@ -90,6 +106,14 @@ impl<'a> CardWriter<'a> {
             (Format::Csv, Some(rows)) => csv::card(rows, self.def, card, out)?,
             (Format::Json, _) => json::card(self.def, card, first, out)?,
             (Format::Markdown, _) => markdown::card(self.def, card, first, &self.options, out)?,
+            (Format::Html, _) => {
+                html::card(self.def, card, &self.options, &self.options.date, out)?
+            }
+            (Format::Xlsx, _) => {
+                if let Some(sheet) = self.xlsx.as_mut() {
+                    sheet.card(self.def, card)?;
+                }
+            }
             _ => table::card(self.def, card, first, &self.options, out)?,
         }
         self.written += 1;
@@ -99,6 +123,11 @@ impl<'a> CardWriter<'a> {
     pub fn end(self, out: &mut dyn Write) -> io::Result<()> {
         match self.format {
             Format::Json => json::end(self.written > 0, out),
+            Format::Html => html::end(out),
+            Format::Xlsx => match self.xlsx {
+                Some(sheet) => sheet.end(out),
+                None => Ok(()),
+            },
             _ => Ok(()),
         }
     }

@@ -64,7 +64,7 @@ pub fn write(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        Format::Table => table(def, trends, options, out),
+        Format::Table | Format::Html | Format::Xlsx => table(def, trends, options, out),
         Format::Markdown => markdown(def, trends, options.lang, out),
         Format::Csv => csv(def, trends, options, out),
         Format::Json => json(def, trends, out),

@@ -5,5 +5,6 @@ mod corpora;
 mod engines;
 mod errors;
 mod periods;
+mod reports;
 mod score;
 mod util;

@@ -1,0 +1,158 @@
+//! Excel workbook (SPEC §7): one sheet of every scorecard laid out like the CSV, with
+//! the header frozen, band cells filled in band colours, fixed decimals, widths that
+//! fit Chinese text, and each total a `SUM` of its points with the value cached.
+//!
+//! A spreadsheet cell holds a binary float: that is the file format's, not ours. Each
+//! number is written as the double nearest its exact decimal, and shown with the same
+//! fixed places, so what Excel displays is what `kpi` computed.
+
+use std::io::{self, Write};
+
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{Color, Format, FormatAlign, Formula, Workbook, Worksheet, XlsxError};
+use unicode_width::UnicodeWidthStr;
+
+use super::csv::{HEADER, neutralise};
+use crate::model::{Band, Scorecard};
+use crate::num::{fixed, plain};
+use crate::score::ScoredCard;
+
+fn xlsx_error(e: XlsxError) -> io::Error {
+    io::Error::other(format!("cannot build the workbook: {e}"))
+}
+
+/// The sheet being filled, a card at a time.
+pub struct Sheet {
+    sheet: Worksheet,
+    row: u32,
+    /// Widest cell of each column, in terminal cells (CJK counting two).
+    widths: [usize; 10],
+}
+
+fn band_fill(band: Band) -> Option<Color> {
+    match band {
+        Band::FarExceeds => Some(Color::RGB(0xC7EECF)),
+        Band::Exceeds => Some(Color::RGB(0xCDE8F6)),
+        Band::Meets => Some(Color::RGB(0xFBEFC4)),
+        Band::Below => Some(Color::RGB(0xF8D0CD)),
+        Band::Missing | Band::NotAssessed => None,
+    }
+}
+
+/// The double nearest an exact decimal (the file format stores doubles).
+fn double(value: Decimal) -> f64 {
+    plain(value).parse().unwrap_or_default()
+}
+
+impl Sheet {
+    pub fn begin() -> io::Result<Sheet> {
+        let mut sheet = Worksheet::new();
+        sheet.set_name("kpi").map_err(xlsx_error)?;
+        let bold = Format::new()
+            .set_bold()
+            .set_background_color(Color::RGB(0xF6F8FA));
+        for (col, header) in HEADER.iter().enumerate() {
+            sheet
+                .write_string_with_format(0, col as u16, *header, &bold)
+                .map_err(xlsx_error)?;
+        }
+        sheet.set_freeze_panes(1, 0).map_err(xlsx_error)?;
+        let mut widths = [0; 10];
+        for (w, header) in widths.iter_mut().zip(HEADER) {
+            *w = header.width();
+        }
+        Ok(Sheet {
+            sheet,
+            row: 1,
+            widths,
+        })
+    }
+
+    fn text(&mut self, col: usize, text: &str, format: &Format) -> io::Result<()> {
+        self.widths[col] = self.widths[col].max(text.width());
+        self.sheet
+            .write_string_with_format(self.row, col as u16, text, format)
+            .map_err(xlsx_error)?;
+        Ok(())
+    }
+
+    fn number(
+        &mut self,
+        col: usize,
+        value: Option<Decimal>,
+        places: Option<u32>,
+    ) -> io::Result<()> {
+        let Some(value) = value else { return Ok(()) };
+        let (shown, format) = match places {
+            Some(dp) => (fixed(value, dp), Format::new().set_num_format("0.00")),
+            None => (plain(value), Format::new().set_num_format("General")),
+        };
+        self.widths[col] = self.widths[col].max(shown.len());
+        self.sheet
+            .write_number_with_format(self.row, col as u16, double(value), &format)
+            .map_err(xlsx_error)?;
+        Ok(())
+    }
+
+    pub fn card(&mut self, def: &Scorecard, card: &ScoredCard) -> io::Result<()> {
+        let plain_format = Format::new();
+        let subject = neutralise(&card.subject).into_owned();
+        let first = self.row;
+        for (indicator, line) in def.indicators.iter().zip(&card.score.indicators) {
+            self.text(0, &subject, &plain_format)?;
+            self.text(1, &card.period, &plain_format)?;
+            self.text(2, &indicator.id, &plain_format)?;
+            self.text(3, &neutralise(&indicator.name), &plain_format)?;
+            self.number(4, line.target, None)?;
+            self.number(5, line.actual, None)?;
+            let band = match band_fill(line.band) {
+                Some(fill) => Format::new().set_background_color(fill),
+                None => plain_format.clone(),
+            };
+            self.text(6, line.band.id(), &band)?;
+            self.number(7, line.score, Some(2))?;
+            self.number(8, line.effective_weight, Some(2))?;
+            self.number(9, line.points, Some(2))?;
+            self.row += 1;
+        }
+        let bold = Format::new().set_bold();
+        self.text(0, &subject, &bold)?;
+        self.text(1, &card.period, &bold)?;
+        self.text(2, "total", &bold)?;
+        self.text(3, "Total", &bold)?;
+        let band = match band_fill(card.score.band) {
+            Some(fill) => bold.clone().set_background_color(fill),
+            None => bold.clone(),
+        };
+        self.text(6, card.score.band.id(), &band)?;
+        let two = bold
+            .clone()
+            .set_num_format("0.00")
+            .set_align(FormatAlign::Right);
+        self.sheet
+            .write_number_with_format(self.row, 8, 100.0, &two)
+            .map_err(xlsx_error)?;
+        // The total is the sum of the points as printed, so the formula recalculates to
+        // the same number; its value is cached for readers that do not calculate.
+        let (top, bottom) = (first + 1, self.row); // 1-based rows of the points
+        let formula =
+            Formula::new(format!("=SUM(J{top}:J{bottom})")).set_result(fixed(card.score.total, 2));
+        self.sheet
+            .write_formula_with_format(self.row, 9, formula, &two)
+            .map_err(xlsx_error)?;
+        self.row += 1;
+        Ok(())
+    }
+
+    pub fn end(mut self, out: &mut dyn Write) -> io::Result<()> {
+        for (col, width) in self.widths.iter().enumerate() {
+            self.sheet
+                .set_column_width(col as u16, (*width as f64 + 2.0).min(60.0))
+                .map_err(xlsx_error)?;
+        }
+        let mut workbook = Workbook::new();
+        workbook.push_worksheet(self.sheet);
+        let bytes = workbook.save_to_buffer().map_err(xlsx_error)?;
+        out.write_all(&bytes)
+    }
+}

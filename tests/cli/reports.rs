@@ -1,0 +1,141 @@
+//! HTML and xlsx reports, shell completions and the manual page.
+
+use std::str::FromStr;
+
+use calamine::{Data, Reader};
+use rust_decimal::Decimal;
+
+use crate::util::{Dir, tests_dir};
+
+fn example(dir: &Dir, name: &str) -> String {
+    std::fs::copy(tests_dir().join("../examples").join(name), dir.join(name)).expect("an example");
+    name.to_string()
+}
+
+#[test]
+fn html_is_one_self_contained_page_per_scorecard() {
+    let dir = Dir::new();
+    let data = example(&dir, "quarter-wide.csv");
+    dir.kpi()
+        .env("SOURCE_DATE_EPOCH", "1795000000")
+        .args([
+            "score",
+            "-f",
+            "html",
+            "--lang",
+            "zh",
+            "-o",
+            "report.html",
+            &data,
+        ])
+        .assert()
+        .success();
+    let html = dir.read("report.html");
+    assert_eq!(
+        html.matches("<section class=\"page\">").count(),
+        3,
+        "one page per scorecard"
+    );
+    assert!(html.contains("break-after: page"));
+    assert!(!html.contains("<script"), "no script");
+    assert!(
+        !html.contains(" src=") && !html.contains(" href="),
+        "nothing fetched"
+    );
+    assert!(
+        html.contains("<svg") && html.contains("class=\"bar "),
+        "a bar chart"
+    );
+    assert!(html.contains("生成日期 2026-11-18"), "the date");
+    assert!(
+        html.contains("Noto Sans CJK SC") && html.contains("Microsoft YaHei"),
+        "a CJK font stack"
+    );
+    insta::assert_snapshot!(html);
+}
+
+#[test]
+fn html_and_xlsx_need_an_output_file() {
+    let dir = Dir::new();
+    let data = example(&dir, "quarter-wide.csv");
+    for format in ["html", "xlsx"] {
+        dir.kpi()
+            .args(["score", "-f", format, &data])
+            .assert()
+            .code(2);
+    }
+}
+
+/// A cell as text: numbers by their shortest decimal form.
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Float(f) => format!("{f}"),
+        Data::Int(i) => i.to_string(),
+        other => other.to_string(),
+    }
+}
+
+#[test]
+fn xlsx_round_trips_every_value_of_the_csv() {
+    let dir = Dir::new();
+    let data = example(&dir, "quarter-wide.csv");
+    dir.kpi()
+        .args(["score", "-f", "xlsx", "-o", "cards.xlsx", &data])
+        .assert()
+        .success();
+    let csv = dir
+        .kpi()
+        .args(["score", "-f", "csv", &data])
+        .output()
+        .unwrap();
+    let csv = String::from_utf8(csv.stdout).unwrap();
+    let mut workbook = calamine::open_workbook_auto(dir.join("cards.xlsx")).expect("a workbook");
+    let range = workbook.worksheet_range("kpi").expect("the kpi sheet");
+    let rows: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| r.iter().map(cell_text).collect())
+        .collect();
+    let expected: Vec<Vec<String>> = csv
+        .lines()
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect();
+    assert_eq!(rows.len(), expected.len());
+    for (got, want) in rows.iter().zip(&expected) {
+        for (g, w) in got.iter().zip(want) {
+            match (Decimal::from_str(g), Decimal::from_str(w)) {
+                (Ok(g), Ok(w)) => assert_eq!(g, w, "{got:?} vs {want:?}"),
+                _ => assert_eq!(g, w, "{got:?} vs {want:?}"),
+            }
+        }
+    }
+    // Each total is a SUM over its card's points, with the value cached.
+    let formulas = workbook.worksheet_formula("kpi").expect("formulas");
+    let sums: Vec<String> = formulas
+        .rows()
+        .flat_map(|r| r.iter().filter(|f| !f.is_empty()).cloned())
+        .collect();
+    assert_eq!(sums, ["SUM(J2:J12)", "SUM(J14:J24)", "SUM(J26:J36)"]);
+}
+
+#[test]
+fn completions_and_the_manual_page() {
+    let dir = Dir::new();
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = dir.kpi().args(["completions", shell]).output().unwrap();
+        assert!(out.status.success(), "{shell}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("score") && text.contains("fail-under"),
+            "{shell}"
+        );
+    }
+    let man = dir.kpi().arg("man").output().unwrap();
+    let text = String::from_utf8_lossy(&man.stdout);
+    assert!(
+        text.starts_with(".ie") || text.contains(".TH kpi 1"),
+        "{text}"
+    );
+    assert!(text.contains("score"));
+}
