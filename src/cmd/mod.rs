@@ -402,19 +402,6 @@ fn civil_date(days: i64) -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::civil_date;
-
-    #[test]
-    fn civil_dates() {
-        assert_eq!(civil_date(0), "1970-01-01");
-        assert_eq!(civil_date(20_419), "2025-11-27");
-        assert_eq!(civil_date(11_016), "2000-02-29");
-        assert_eq!(civil_date(-1), "1969-12-31");
-    }
-}
-
 /// The language the locale asks for.
 pub fn detect_lang() -> Lang {
     let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
@@ -495,4 +482,17 @@ pub(crate) fn keep_permissions(path: &Path, temp: &std::fs::File) -> io::Result<
         }
     };
     temp.set_permissions(permissions)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::civil_date;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(20_419), "2025-11-27");
+        assert_eq!(civil_date(11_016), "2000-02-29");
+        assert_eq!(civil_date(-1), "1969-12-31");
+    }
 }
