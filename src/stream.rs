@@ -209,7 +209,10 @@ struct Decoding<R> {
     raw: Vec<u8>,
     raw_start: usize,
     raw_end: usize,
+    /// The input is used up.
     done: bool,
+    /// The decoder has been told so and has flushed: it must not be called again.
+    finished: bool,
 }
 
 impl<R: Read> Decoding<R> {
@@ -221,12 +224,16 @@ impl<R: Read> Decoding<R> {
             raw_start: 0,
             raw_end: 0,
             done: false,
+            finished: false,
         }
     }
 }
 
 impl<R: Read> Read for Decoding<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.finished || buf.is_empty() {
+            return Ok(0);
+        }
         loop {
             if self.raw_start == self.raw_end && !self.done {
                 self.raw_start = 0;
@@ -242,7 +249,11 @@ impl<R: Read> Read for Decoding<R> {
                 encoding_rs::DecoderResult::Malformed(_, _) => {
                     return Err(io::Error::new(io::ErrorKind::InvalidData, "invalid text"));
                 }
-                _ if written > 0 || self.done => return Ok(written),
+                encoding_rs::DecoderResult::InputEmpty if self.done => {
+                    self.finished = true;
+                    return Ok(written);
+                }
+                _ if written > 0 => return Ok(written),
                 _ => {}
             }
         }

@@ -5,6 +5,7 @@ mod corpora;
 mod engines;
 mod errors;
 mod periods;
+mod regressions;
 mod reports;
 mod score;
 mod util;

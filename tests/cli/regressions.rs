@@ -1,0 +1,38 @@
+//! Inputs that once broke `kpi` (found by `cargo fuzz`), kept so they never do again.
+//! Each file's first byte picked the fuzz target's options; the rest is the data.
+
+use crate::util::{Dir, tests_dir};
+
+fn regression(name: &str) -> Vec<u8> {
+    let bytes =
+        std::fs::read(tests_dir().join("regressions").join(name)).expect("a regression input");
+    bytes[1..].to_vec()
+}
+
+/// The streaming reader asked GB18030's decoder for more after it had finished,
+/// which panics in `encoding_rs`.
+#[test]
+fn stream_decoder_used_after_finishing() {
+    let dir = Dir::new();
+    dir.write(
+        "data.csv",
+        regression("stream-decoder-used-after-finishing.bin"),
+    );
+    for engine in ["buffered", "stream", "parallel"] {
+        for period in ["month", "quarter", "year"] {
+            let output = dir
+                .kpi()
+                .args([
+                    "score", "-f", "csv", "--engine", engine, "--period", period, "data.csv",
+                ])
+                .output()
+                .expect("running kpi");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(
+                matches!(output.status.code(), Some(0 | 1)),
+                "{engine} {period}: {stderr}"
+            );
+            assert!(!stderr.contains("panicked"), "{engine} {period}: {stderr}");
+        }
+    }
+}
