@@ -79,7 +79,7 @@ Examples:
 /// Where the scorecard and the data come from, and how to read them.
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// CSV data files; `-` (or none) reads standard input.
+    /// Data files: CSV, or .xlsx/.xls/.ods workbooks; `-` (or none) reads standard input.
     #[arg(value_name = "FILE")]
     pub files: Vec<String>,
 
@@ -110,6 +110,10 @@ pub struct InputArgs {
     /// Read data files in this encoding instead of detecting it.
     #[arg(long, value_enum, value_name = "ENCODING")]
     pub encoding: Option<EncodingArg>,
+
+    /// The sheet of an .xlsx, .xls or .ods data file to read [default: the first].
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
 
     /// Field delimiter of data files: `,` `;` or `tab` [default: detected from the header].
     #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]

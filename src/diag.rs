@@ -23,6 +23,8 @@ pub struct Diagnostic {
     pub hint: Option<String>,
     /// The source line around the column, for showing with a caret on a terminal.
     pub snippet: Option<Snippet>,
+    /// For a spreadsheet, the cell (`Sheet1!C7`), named instead of line and column.
+    pub cell: Option<String>,
 }
 
 /// At most `SNIPPET_CHARS` characters of a source line, and the display column (in
@@ -46,6 +48,7 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             snippet: None,
+            cell: None,
         }
     }
 
@@ -92,7 +95,9 @@ impl Diagnostic {
 
     fn headline(&self) -> String {
         let mut out = format!("{}:", self.path);
-        if self.line > 0 {
+        if let Some(cell) = &self.cell {
+            out.push_str(&format!("{cell}:"));
+        } else if self.line > 0 {
             out.push_str(&format!("{}:{}:", self.line, self.col));
         }
         if self.severity == Severity::Warning {

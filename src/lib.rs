@@ -16,6 +16,7 @@ pub mod period;
 pub mod render;
 pub mod rollup;
 pub mod score;
+pub mod sheet;
 pub mod stream;
 pub mod trend;
 pub mod value;

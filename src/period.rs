@@ -173,6 +173,21 @@ fn small_number(text: &str) -> Option<u8> {
     text.parse().ok()
 }
 
+/// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's
+/// `civil_from_days`).
+pub fn civil_date(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -334,5 +349,18 @@ mod constituent_tests {
         assert_eq!(labels("2026", PeriodKind::Month).len(), 12);
         assert_eq!(labels("2026-Q1", PeriodKind::Quarter), ["2026-Q1"]);
         assert!(labels("2026-Q1", PeriodKind::Year).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod calendar_tests {
+    use super::civil_date;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(20_419), "2025-11-27");
+        assert_eq!(civil_date(11_016), "2000-02-29");
+        assert_eq!(civil_date(-1), "1969-12-31");
     }
 }

@@ -13,6 +13,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     let (diagnostics, files) = match load(&args.input, false) {
         Ok(mut loaded) => {
             score_all(&mut loaded, missing_policy(args.input.missing), false);
+            loaded.diagnostics();
             (loaded.diagnostics, loaded.files)
         }
         Err(diagnostics) => (diagnostics, 1 + args.input.files.len()),
@@ -61,6 +62,9 @@ struct Entry<'a> {
     /// 1-based; `null` when the problem is the whole file's.
     line: Option<usize>,
     column: Option<usize>,
+    /// For a spreadsheet: the sheet and cell, such as `Sheet1!C7`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cell: Option<&'a str>,
     message: &'a str,
     hint: Option<&'a str>,
 }
@@ -83,6 +87,7 @@ fn write_json(
                 path: &d.path,
                 line: (d.line > 0).then_some(d.line),
                 column: (d.line > 0).then_some(d.col),
+                cell: d.cell.as_deref(),
                 message: &d.message,
                 hint: d.hint.as_deref(),
             })

@@ -127,6 +127,18 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
     /// Files read: the definition (when from a file) and the data files.
     pub files: usize,
+    /// How to name the cells of spreadsheet data files in diagnostics.
+    pub sheets: Vec<crate::sheet::CellMap>,
+}
+
+impl Loaded {
+    /// The diagnostics, with spreadsheet problems named by sheet and cell.
+    pub fn diagnostics(&mut self) -> &[Diagnostic] {
+        for map in &self.sheets {
+            map.locate(&mut self.diagnostics);
+        }
+        &self.diagnostics
+    }
 }
 
 /// Loads the definition and every data file, collecting every problem. `Err` holds the
@@ -168,6 +180,7 @@ pub fn load_with(
     }
     let mut actuals = Actuals::new();
     let mut diagnostics = Vec::new();
+    let mut sheets = Vec::new();
     for file in &files {
         let (name, bytes) = if let (true, Some(bytes)) = (file == "-", stdin.take()) {
             ("<stdin>".to_string(), bytes)
@@ -189,6 +202,21 @@ pub fn load_with(
                 }
             }
         };
+        if crate::sheet::is_spreadsheet(&name) {
+            match crate::sheet::read(&name, bytes, input.sheet.as_deref()) {
+                Ok(grid) => {
+                    let csv = ReadOptions {
+                        encoding: Some(Encoding::Utf8),
+                        delimiter: Some(b','),
+                        ..options.clone()
+                    };
+                    diagnostics.extend(actuals.read(&def, &name, grid.csv.as_bytes(), &csv));
+                    sheets.push(grid.map);
+                }
+                Err(problem) => diagnostics.push(problem),
+            }
+            continue;
+        }
         diagnostics.extend(actuals.read(&def, &name, &bytes, &options));
     }
     actuals.sort();
@@ -232,6 +260,7 @@ pub fn load_with(
         cards,
         diagnostics,
         files: files.len() + config_files,
+        sheets,
     })
 }
 
@@ -384,22 +413,7 @@ pub fn today() -> String {
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs() as i64)
         });
-    civil_date(seconds.div_euclid(86_400))
-}
-
-/// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's
-/// `civil_from_days`).
-fn civil_date(days: i64) -> String {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+    crate::period::civil_date(seconds.div_euclid(86_400))
 }
 
 /// The language the locale asks for.
@@ -482,17 +496,4 @@ pub(crate) fn keep_permissions(path: &Path, temp: &std::fs::File) -> io::Result<
         }
     };
     temp.set_permissions(permissions)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::civil_date;
-
-    #[test]
-    fn civil_dates() {
-        assert_eq!(civil_date(0), "1970-01-01");
-        assert_eq!(civil_date(20_419), "2025-11-27");
-        assert_eq!(civil_date(11_016), "2000-02-29");
-        assert_eq!(civil_date(-1), "1969-12-31");
-    }
 }

@@ -62,7 +62,12 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
 /// Whether the streaming path may try: one data file, and nothing that needs all the
 /// data at once (`--explain`, `--partial`, `--period all`).
 fn streamable(args: &ScoreArgs) -> bool {
-    let one_file = args.input.files.len() <= 1;
+    let one_file = args.input.files.len() <= 1
+        && !args
+            .input
+            .files
+            .iter()
+            .any(|f| crate::sheet::is_spreadsheet(f));
     let whole_data =
         args.explain || args.input.partial || args.input.period == Some(PeriodChoice::All);
     match args.engine {
@@ -339,7 +344,7 @@ fn buffered(
         missing_policy(args.input.missing),
         args.explain,
     );
-    print_diagnostics(stderr, &loaded.diagnostics, stderr_is_terminal())?;
+    print_diagnostics(stderr, loaded.diagnostics(), stderr_is_terminal())?;
     if loaded.diagnostics.iter().any(|d| d.is_error()) {
         return Ok(EXIT_INVALID);
     }

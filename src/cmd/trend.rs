@@ -22,7 +22,7 @@ pub fn run(args: &TrendArgs) -> anyhow::Result<i32> {
         }
     };
     let cards = score_all(&mut loaded, missing_policy(args.input.missing), false);
-    print_diagnostics(stderr, &loaded.diagnostics, stderr_is_terminal())?;
+    print_diagnostics(stderr, loaded.diagnostics(), stderr_is_terminal())?;
     if loaded.diagnostics.iter().any(|d| d.is_error()) {
         return Ok(EXIT_INVALID);
     }

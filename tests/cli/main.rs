@@ -8,4 +8,5 @@ mod periods;
 mod regressions;
 mod reports;
 mod score;
+mod sheets;
 mod util;

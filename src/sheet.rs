@@ -1,0 +1,274 @@
+//! Spreadsheet actuals (`.xlsx`, `.xlsm`, `.xls`, `.ods`, with `calamine`): the first
+//! sheet, or the one `--sheet` names, turned into the same rows a CSV file gives, so
+//! the long and wide rules are one piece of code. Problems are then named by sheet and
+//! cell (`Sheet1!C7`) instead of line and column.
+//!
+//! What a cell means: a number is its shortest round-trip decimal (0.92, never
+//! 0.9200000000000000399); a number formatted as a percentage (xlsx) is that many
+//! hundredths, so 0.95 shown as 95% is `95%`; a date in the period column is its month
+//! (Excel turns a typed `2026-11` into 1 November 2026), elsewhere its ISO day; an
+//! empty cell is no value; an error cell (`#DIV/0!`) is text, reported as not a number.
+
+use std::io::Cursor;
+use std::str::FromStr;
+
+use calamine::{Data, Range, Reader, Sheets};
+use rust_decimal::Decimal;
+
+use crate::diag::Diagnostic;
+use crate::model::Column;
+use crate::num::plain;
+
+/// Whether a data file is a spreadsheet, by its name.
+pub fn is_spreadsheet(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [".xlsx", ".xlsm", ".xls", ".ods"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+}
+
+/// A sheet as CSV text, with what is needed to name its cells.
+pub struct Grid {
+    pub csv: String,
+    pub map: CellMap,
+}
+
+/// Where CSV lines and columns of a converted sheet came from.
+#[derive(Clone, Debug)]
+pub struct CellMap {
+    /// The file, as diagnostics name it.
+    pub path: String,
+    pub sheet: String,
+    /// The sheet row and column of the CSV's first line and cell (0-based).
+    origin: (u32, u32),
+    /// For each CSV line, the character column where each cell starts.
+    starts: Vec<Vec<usize>>,
+}
+
+impl CellMap {
+    /// `Sheet1!C7` for a 1-based CSV line and character column.
+    pub fn cell(&self, line: usize, col: usize) -> Option<String> {
+        let starts = self.starts.get(line.checked_sub(1)?)?;
+        let field = starts.iter().rposition(|&s| s <= col).unwrap_or(0);
+        let row = self.origin.0 as usize + line; // 1-based
+        let column = self.origin.1 as usize + field;
+        let sheet = if self.sheet.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            self.sheet.clone()
+        } else {
+            format!("'{}'", self.sheet.replace('\'', "''"))
+        };
+        Some(format!("{sheet}!{}{row}", column_letters(column)))
+    }
+
+    /// Names the cells of this file's diagnostics.
+    pub fn locate(&self, diagnostics: &mut [Diagnostic]) {
+        for d in diagnostics
+            .iter_mut()
+            .filter(|d| d.path == self.path && d.line > 0)
+        {
+            d.cell = self.cell(d.line, d.col);
+            d.snippet = None;
+        }
+    }
+}
+
+/// `A`, …, `Z`, `AA`, … for a 0-based column.
+fn column_letters(mut column: usize) -> String {
+    let mut letters = Vec::new();
+    loop {
+        letters.push(b'A' + (column % 26) as u8);
+        if column < 26 {
+            break;
+        }
+        column = column / 26 - 1;
+    }
+    letters.reverse();
+    String::from_utf8(letters).unwrap_or_default()
+}
+
+/// Reads one sheet of a workbook as CSV text.
+pub fn read(path: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<Grid, Diagnostic> {
+    let error = |message: String| Diagnostic::error(path, 0, 0, message);
+    let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
+        .map_err(|e| error(format!("cannot read the workbook: {e}")))?;
+    let names = workbook.sheet_names();
+    let name = match sheet {
+        Some(wanted) => names
+            .iter()
+            .find(|n| n.as_str() == wanted)
+            .cloned()
+            .ok_or_else(|| {
+                error(format!(
+                    "no sheet named {wanted:?}; the sheets are {names:?}"
+                ))
+            })?,
+        None => names
+            .first()
+            .cloned()
+            .ok_or_else(|| error("the workbook has no sheet".into()))?,
+    };
+    let range = workbook
+        .worksheet_range(&name)
+        .map_err(|e| error(format!("cannot read sheet {name:?}: {e}")))?;
+    let percent = percent_cells(&mut workbook, &name);
+    Ok(to_csv(path, &name, &range, &percent))
+}
+
+/// The cells formatted as percentages (xlsx keeps number formats in its styles).
+fn percent_cells(
+    workbook: &mut Sheets<Cursor<Vec<u8>>>,
+    sheet: &str,
+) -> Option<calamine::StyleRange> {
+    match workbook {
+        Sheets::Xlsx(xlsx) => xlsx.worksheet_style(sheet).ok(),
+        _ => None,
+    }
+}
+
+fn is_percent(styles: &Option<calamine::StyleRange>, pos: (u32, u32)) -> bool {
+    let Some(styles) = styles else { return false };
+    let Some(format) = styles.get(pos).and_then(|s| s.number_format.as_ref()) else {
+        return false;
+    };
+    // A % outside quotes and brackets: `0%`, `0.00%`, not `"%"` text.
+    let mut quoted = false;
+    let mut bracket = false;
+    format.format_code.chars().any(|c| {
+        match c {
+            '"' => quoted = !quoted,
+            '[' => bracket = true,
+            ']' => bracket = false,
+            '%' if !quoted && !bracket => return true,
+            _ => {}
+        }
+        false
+    })
+}
+
+fn to_csv(
+    path: &str,
+    sheet: &str,
+    range: &Range<Data>,
+    styles: &Option<calamine::StyleRange>,
+) -> Grid {
+    let origin = range.start().unwrap_or((0, 0));
+    let rows: Vec<&[Data]> = range.rows().collect();
+    // The period column, from the header (the first row with any text).
+    let header = rows
+        .iter()
+        .find(|r| r.iter().any(|c| !matches!(c, Data::Empty)));
+    let period_column = header.and_then(|r| {
+        r.iter().position(
+            |c| matches!(c, Data::String(s) if Column::recognise(s.trim()) == Some(Column::Period)),
+        )
+    });
+    let mut csv = String::new();
+    let mut starts = Vec::with_capacity(rows.len());
+    for (r, row) in rows.iter().enumerate() {
+        let mut line_starts = Vec::with_capacity(row.len());
+        let mut col = 1;
+        for (c, cell) in row.iter().enumerate() {
+            if c > 0 {
+                csv.push(',');
+                col += 1;
+            }
+            line_starts.push(col);
+            let pos = (origin.0 + r as u32, origin.1 + c as u32);
+            let text = cell_text(cell, Some(c) == period_column, is_percent(styles, pos));
+            // Always quoted; a line break inside a cell becomes a space, so that each
+            // sheet row stays one CSV line and the cell names stay right.
+            let text = text.replace(['\r', '\n'], " ").replace('"', "\"\"");
+            csv.push('"');
+            csv.push_str(&text);
+            csv.push('"');
+            col += text.chars().count() + 2;
+        }
+        csv.push('\n');
+        starts.push(line_starts);
+    }
+    Grid {
+        csv,
+        map: CellMap {
+            path: path.to_string(),
+            sheet: sheet.to_string(),
+            origin,
+            starts,
+        },
+    }
+}
+
+/// A cell's text, as it would stand in a CSV file.
+fn cell_text(cell: &Data, period: bool, percent: bool) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => {
+            // Rust prints the shortest decimal that reads back as the same double.
+            let shortest = format!("{f}");
+            match (percent, Decimal::from_str(&shortest)) {
+                (true, Ok(d)) => format!("{}%", plain(d * Decimal::ONE_HUNDRED)),
+                _ => shortest,
+            }
+        }
+        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        Data::DateTime(dt) => {
+            // Days since 1899-12-30 (Excel's epoch, past its 1900 leap-year slip).
+            let days = dt.as_f64().floor() as i64 - 25_569;
+            let date = crate::period::civil_date(days);
+            if period { date[..7].to_string() } else { date }
+        }
+        Data::DateTimeIso(s) => {
+            if period && s.len() >= 7 {
+                s[..7].to_string()
+            } else {
+                s.clone()
+            }
+        }
+        Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => format!("{e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_names() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(27), "AB");
+        assert_eq!(column_letters(701), "ZZ");
+        assert_eq!(column_letters(702), "AAA");
+    }
+
+    #[test]
+    fn numbers_are_their_shortest_decimals() {
+        assert_eq!(cell_text(&Data::Float(0.92), false, false), "0.92");
+        assert_eq!(
+            cell_text(&Data::Float(0.9200000000000000399), false, false),
+            "0.92"
+        );
+        assert_eq!(cell_text(&Data::Float(0.95), false, true), "95%");
+        assert_eq!(cell_text(&Data::Float(0.0088), false, true), "0.88%");
+        assert_eq!(cell_text(&Data::Float(100.0), false, false), "100");
+        assert_eq!(cell_text(&Data::Int(3), false, false), "3");
+        assert_eq!(cell_text(&Data::Empty, false, false), "");
+    }
+
+    #[test]
+    fn sheets_name_cells() {
+        let range = Range::from_sparse(vec![
+            calamine::Cell::new((2, 1), Data::String("subject".into())),
+            calamine::Cell::new((2, 2), Data::String("complaints".into())),
+            calamine::Cell::new((3, 1), Data::String("a, b".into())),
+            calamine::Cell::new((3, 2), Data::Float(1.0)),
+        ]);
+        let grid = to_csv("book.xlsx", "考核 1", &range, &None);
+        assert_eq!(grid.csv, "\"subject\",\"complaints\"\n\"a, b\",\"1\"\n");
+        assert_eq!(grid.map.cell(2, 8).as_deref(), Some("'考核 1'!C4"));
+        assert_eq!(grid.map.cell(1, 1).as_deref(), Some("'考核 1'!B3"));
+    }
+}

@@ -1,0 +1,91 @@
+//! Spreadsheet actuals (.xlsx, .ods, .xls): fixture workbooks saved by LibreOffice from
+//! `tests/fixtures/workbooks/考核数据.csv` (percent-formatted cells, a Chinese sheet
+//! name, an empty row, a period typed as `2026-10` that the spreadsheet made a date).
+
+use crate::util::{Dir, tests_dir};
+
+fn workbook(dir: &Dir, name: &str) -> String {
+    std::fs::copy(
+        tests_dir().join("fixtures/workbooks").join(name),
+        dir.join(name),
+    )
+    .expect("a fixture workbook");
+    name.to_string()
+}
+
+fn run(dir: &Dir, args: &[&str]) -> (i32, String, String) {
+    let output = dir.kpi().args(args).output().expect("running kpi");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).to_string(),
+        String::from_utf8_lossy(&output.stderr).to_string(),
+    )
+}
+
+#[test]
+fn an_xlsx_reads_as_its_csv_percentages_dates_and_all() {
+    let dir = Dir::new();
+    let csv = workbook(&dir, "考核数据.csv");
+    let xlsx = workbook(&dir, "考核数据.xlsx");
+    let from_csv = run(&dir, &["score", "-f", "csv", &csv]);
+    let from_xlsx = run(&dir, &["score", "-f", "csv", &xlsx]);
+    assert_eq!(from_csv.0, 0, "{}", from_csv.2);
+    assert_eq!(from_xlsx, from_csv);
+    assert!(
+        from_xlsx
+            .1
+            .contains("华东办事处,2026-10,total,Total,,,meets,,100.00,69.41"),
+        "{}",
+        from_xlsx.1
+    );
+}
+
+#[test]
+fn ods_and_xls_percentages_are_flagged_as_fractions() {
+    // calamine exposes number formats for xlsx only: a 95% cell of an .ods or .xls
+    // reads as 0.95, which the fraction warning catches.
+    let dir = Dir::new();
+    for name in ["考核数据.ods", "考核数据.xls"] {
+        let file = workbook(&dir, name);
+        let (code, _, stderr) = run(&dir, &["score", "-f", "csv", &file]);
+        assert_eq!(code, 0, "{name}: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "{name}:考核数据!D5: warning: every value of `repair_timeliness` is at most 1"
+            )),
+            "{name}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn problems_name_the_sheet_and_cell() {
+    let dir = Dir::new();
+    let bad = workbook(&dir, "bad-value.xlsx");
+    insta::assert_snapshot!(run(&dir, &["check", &bad]).1);
+    let json = run(&dir, &["check", "-f", "json", &bad]).1;
+    assert!(json.contains("\"cell\": \"bad!D2\""), "{json}");
+    let (code, _, stderr) = run(&dir, &["score", "--sheet", "Sheet9", &bad]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        stderr,
+        "bad-value.xlsx: no sheet named \"Sheet9\"; the sheets are [\"bad\"]\n"
+    );
+}
+
+#[test]
+fn kpis_own_workbook_reads_back_to_the_same_scores() {
+    let dir = Dir::new();
+    std::fs::copy(
+        tests_dir().join("../examples/quarter-wide.csv"),
+        dir.join("q.csv"),
+    )
+    .unwrap();
+    assert_eq!(
+        run(&dir, &["score", "-f", "xlsx", "-o", "q.xlsx", "q.csv"]).0,
+        0
+    );
+    let original = run(&dir, &["score", "-f", "csv", "q.csv"]);
+    let again = run(&dir, &["score", "-f", "csv", "--ignore-unknown", "q.xlsx"]);
+    assert_eq!(again, original);
+}
