@@ -456,7 +456,12 @@ impl<'s> Grouper<'s> {
         if !self.values(record) {
             return Step::Fallback;
         }
-        done.map_or(Step::More, Step::Card)
+        // A card whose rows were all skipped (unknown indicators under
+        // --ignore-unknown) holds nothing: the buffered path never makes it.
+        match done.filter(|card| card.values.iter().any(Option::is_some)) {
+            Some(card) => Step::Card(card),
+            None => Step::More,
+        }
     }
 
     /// Reads a row's values into the current card; `false` on a problem.
@@ -577,12 +582,13 @@ impl<'s> Grouper<'s> {
             .iter()
             .zip(&self.fractions.seen_nonzero)
             .any(|(&candidate, &nonzero)| candidate && nonzero);
+        // As above: a card of skipped rows only is no card.
+        let last = self
+            .card
+            .take()
+            .filter(|card| card.values.iter().any(Option::is_some));
         Ending {
-            last: if self.columns.is_some() {
-                self.card.take()
-            } else {
-                None
-            },
+            last: if self.columns.is_some() { last } else { None },
             check_warnings,
         }
     }

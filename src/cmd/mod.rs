@@ -213,7 +213,7 @@ pub fn load_with(
                     diagnostics.extend(actuals.read(&def, &name, grid.csv.as_bytes(), &csv));
                     sheets.push(grid.map);
                 }
-                Err(problem) => diagnostics.push(problem),
+                Err(problem) => diagnostics.push(*problem),
             }
             continue;
         }

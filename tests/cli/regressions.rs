@@ -36,3 +36,39 @@ fn stream_decoder_used_after_finishing() {
         }
     }
 }
+
+/// The stream made a scorecard for a subject whose only row named an unknown
+/// indicator (skipped under --ignore-unknown); with --missing zero it scored all
+/// zeros, where the buffered path has no such card.
+#[test]
+fn stream_card_of_skipped_rows() {
+    let dir = Dir::new();
+    dir.write("data.csv", regression("stream-card-of-skipped-rows.bin"));
+    let outputs: Vec<(Option<i32>, Vec<u8>)> = ["buffered", "stream", "parallel"]
+        .iter()
+        .map(|engine| {
+            let output = dir
+                .kpi()
+                .args([
+                    "score",
+                    "-f",
+                    "csv",
+                    "--ignore-unknown",
+                    "--missing",
+                    "zero",
+                    "--period",
+                    "half",
+                ])
+                .args(["--engine", engine, "data.csv"])
+                .output()
+                .expect("running kpi");
+            (output.status.code(), output.stdout)
+        })
+        .collect();
+    assert_eq!(
+        outputs[0].1,
+        b"subject,period,indicator_id,indicator,target,actual,band,score,weight,points\n"
+    );
+    assert_eq!(outputs[1], outputs[0]);
+    assert_eq!(outputs[2], outputs[0]);
+}
