@@ -27,7 +27,11 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     match args.format {
         CheckFormat::Text => {
             print_diagnostics(&mut out, &diagnostics, terminal)?;
-            writeln!(out, "{}", summary(errors, warnings, files))?;
+            writeln!(
+                out,
+                "{}",
+                summary(super::detect_lang(), errors, warnings, files)
+            )?;
         }
         CheckFormat::Json => write_json(&mut out, &diagnostics, errors, warnings, files)?,
     }
@@ -36,8 +40,11 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     Ok(if failed { EXIT_INVALID } else { EXIT_OK })
 }
 
-/// `2 errors, 1 warning in 3 files`.
-pub fn summary(errors: usize, warnings: usize, files: usize) -> String {
+/// `2 errors, 1 warning in 3 files`, or `3 个文件：2 个错误，1 个警告`.
+pub fn summary(lang: crate::model::Lang, errors: usize, warnings: usize, files: usize) -> String {
+    if lang == crate::model::Lang::Zh {
+        return format!("{files} 个文件：{errors} 个错误，{warnings} 个警告");
+    }
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     format!(
         "{}, {} in {}",

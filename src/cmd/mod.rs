@@ -39,7 +39,7 @@ pub fn run(cli: Cli) -> i32 {
         // A closed pipe (`kpi score … | head -1`) is the reader's choice, not an error.
         Err(e) if is_broken_pipe(&e) => EXIT_OK,
         Err(e) => {
-            eprintln!("kpi: error: {e:#}");
+            usage_error(detect_lang(), format!("{e:#}"), None);
             EXIT_INVALID
         }
     }
@@ -377,6 +377,23 @@ fn card_problems(
         ));
     }
     problems
+}
+
+/// One of the command's own messages in the user's language (diagnostics of the
+/// data and definition stay in English, so that they can be searched for).
+pub fn say(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
+    }
+}
+
+/// Prints `kpi: error: …` and a hint, in the user's language.
+pub fn usage_error(lang: Lang, message: String, hint: Option<String>) {
+    eprintln!("kpi: {} {message}", say(lang, "error:", "错误："));
+    if let Some(hint) = hint {
+        eprintln!("  {} {hint}", say(lang, "hint:", "提示："));
+    }
 }
 
 /// The language of human words (SPEC §7): `--lang`, else the locale.

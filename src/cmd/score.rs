@@ -11,7 +11,8 @@ use anyhow::Context;
 
 use super::{
     EXIT_FAIL_UNDER, EXIT_INVALID, EXIT_OK, EXIT_USAGE, format_of, lang_of, load_config, load_with,
-    missing_policy, print_diagnostics, read_options, score_all, stderr_is_terminal, use_color,
+    missing_policy, print_diagnostics, read_options, say, score_all, stderr_is_terminal,
+    usage_error, use_color,
 };
 use crate::cli::{Engine, FormatArg, PeriodChoice, ScoreArgs};
 use crate::diag::Diagnostic;
@@ -23,21 +24,50 @@ use crate::stream::{self, Outcome, Settings};
 const SPOOL_IN_MEMORY: usize = 8 << 20;
 
 pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
+    let lang = lang_of(args.lang);
     if args.input.files.is_empty() && io::IsTerminal::is_terminal(&io::stdin()) {
-        eprintln!("kpi: error: no data file given");
-        eprintln!("  hint: name a CSV file (kpi score actuals.csv), or pipe one in with `-`");
+        usage_error(
+            lang,
+            say(lang, "no data file given", "没有给出数据文件").into(),
+            Some(
+                say(
+                    lang,
+                    "name a CSV file (kpi score actuals.csv), or pipe one in with `-`",
+                    "给出一个 CSV 文件（kpi score actuals.csv），或用 `-` 从管道读入",
+                )
+                .into(),
+            ),
+        );
         return Ok(EXIT_USAGE);
     }
     if matches!(args.format, FormatArg::Html | FormatArg::Xlsx) && args.output.is_none() {
-        eprintln!("kpi: error: --format html and xlsx write a file; give it with --output PATH");
+        usage_error(
+            lang,
+            say(
+                lang,
+                "--format html and xlsx write a file; give it with --output PATH",
+                "--format html 和 xlsx 生成文件，请用 --output PATH 指定",
+            )
+            .into(),
+            None,
+        );
         return Ok(EXIT_USAGE);
     }
     if let Some(output) = &args.output {
         for input in args.input.files.iter().filter(|f| *f != "-") {
             if same_file(output, Path::new(input)) {
-                eprintln!(
-                    "kpi: error: --output {} is also an input file; it would be overwritten",
-                    output.display()
+                usage_error(
+                    lang,
+                    format!(
+                        "--output {} {}",
+                        output.display(),
+                        say(
+                            lang,
+                            "is also an input file; it would be overwritten",
+                            "也是输入文件，会被覆盖"
+                        )
+                    ),
+                    None,
                 );
                 return Ok(EXIT_USAGE);
             }

@@ -38,7 +38,13 @@ pub fn run(args: &TrendArgs) -> anyhow::Result<i32> {
         format,
         crate::render::Format::Html | crate::render::Format::Xlsx
     ) {
-        eprintln!("kpi: error: kpi trend writes table, csv, json or markdown");
+        let lang = lang_of(args.lang);
+        let message = super::say(
+            lang,
+            "kpi trend writes table, csv, json or markdown",
+            "kpi trend 只输出 table、csv、json 或 markdown",
+        );
+        super::usage_error(lang, message.into(), None);
         return Ok(super::EXIT_USAGE);
     }
     match &args.output {

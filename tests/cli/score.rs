@@ -645,3 +645,32 @@ fn the_gb18030_example_reads_as_its_utf8_text() {
         "{from_gb}"
     );
 }
+
+#[test]
+fn the_commands_own_messages_follow_the_locale() {
+    let dir = Dir::new();
+    dir.write("m.csv", MONTH);
+    dir.kpi()
+        .env("LANG", "zh_CN.UTF-8")
+        .args(["check", "m.csv"])
+        .assert()
+        .success()
+        .stdout("1 个文件：0 个错误，0 个警告\n");
+    dir.kpi()
+        .env("LANG", "zh_CN.UTF-8")
+        .arg("init")
+        .assert()
+        .success()
+        .stderr("已写入 kpi.toml\n");
+    dir.kpi()
+        .env("LANG", "zh_CN.UTF-8")
+        .arg("init")
+        .assert()
+        .code(1)
+        .stderr("kpi: 错误： kpi.toml 已存在\n  提示： 加 --force 覆盖，或换一个路径\n");
+    dir.kpi()
+        .args(["score", "--lang", "zh", "-f", "xlsx", "m.csv"])
+        .assert()
+        .code(2)
+        .stderr("kpi: 错误： --format html 和 xlsx 生成文件，请用 --output PATH 指定\n");
+}
