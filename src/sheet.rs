@@ -89,6 +89,10 @@ fn column_letters(mut column: usize) -> String {
 /// Reads one sheet of a workbook as CSV text.
 pub fn read(path: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<Grid, Box<Diagnostic>> {
     let error = |message: String| Box::new(Diagnostic::error(path, 0, 0, message));
+    let ods = path
+        .to_ascii_lowercase()
+        .ends_with(".ods")
+        .then(|| bytes.clone());
     let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|e| error(format!("cannot read the workbook: {e}")))?;
     let names = workbook.sheet_names();
@@ -110,22 +114,83 @@ pub fn read(path: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<Grid, Box
     let range = workbook
         .worksheet_range(&name)
         .map_err(|e| error(format!("cannot read sheet {name:?}: {e}")))?;
-    let percent = percent_cells(&mut workbook, &name);
+    let percent = match (&mut workbook, ods) {
+        (Sheets::Xlsx(xlsx), _) => Percent::Styles(xlsx.worksheet_style(&name).ok()),
+        (_, Some(bytes)) => Percent::Cells(ods_percent_cells(bytes, &name).unwrap_or_default()),
+        _ => Percent::Unknown,
+    };
     Ok(to_csv(path, &name, &range, &percent))
 }
 
-/// The cells formatted as percentages (xlsx keeps number formats in its styles).
-fn percent_cells(
-    workbook: &mut Sheets<Cursor<Vec<u8>>>,
-    sheet: &str,
-) -> Option<calamine::StyleRange> {
-    match workbook {
-        Sheets::Xlsx(xlsx) => xlsx.worksheet_style(sheet).ok(),
-        _ => None,
+/// Which cells are formatted as percentages: xlsx keeps number formats in its styles
+/// (which calamine reads); ods marks each cell's value type (read here from
+/// content.xml); xls's formats are not exposed, so there the fraction warning is what
+/// catches a 95% read as 0.95.
+pub(crate) enum Percent {
+    Styles(Option<calamine::StyleRange>),
+    Cells(std::collections::HashSet<(u32, u32)>),
+    Unknown,
+}
+
+/// The cells of an ods sheet whose value type is `percentage`, by (row, column).
+fn ods_percent_cells(bytes: Vec<u8>, sheet: &str) -> Option<std::collections::HashSet<(u32, u32)>> {
+    use quick_xml::events::Event;
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let mut content = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("content.xml").ok()?, &mut content).ok()?;
+    let mut reader = quick_xml::Reader::from_str(&content);
+    let mut found = std::collections::HashSet::new();
+    let (mut in_sheet, mut row, mut col, mut rows_repeated) = (false, 0u32, 0u32, 1u32);
+    let attr = |e: &quick_xml::events::BytesStart<'_>, name: &str| -> Option<String> {
+        e.attributes()
+            .flatten()
+            .find(|a| a.key.into_inner() == name)
+            .map(|a| a.value.to_string())
+    };
+    loop {
+        match reader.read_event().ok()? {
+            Event::Start(e) | Event::Empty(e) => match e.name().into_inner() {
+                "table:table" => {
+                    in_sheet = attr(&e, "table:name").as_deref() == Some(sheet);
+                    row = 0;
+                }
+                "table:table-row" if in_sheet => {
+                    col = 0;
+                    rows_repeated = attr(&e, "table:number-rows-repeated")
+                        .and_then(|r| r.parse().ok())
+                        .unwrap_or(1);
+                }
+                "table:table-cell" | "table:covered-table-cell" if in_sheet => {
+                    let repeat: u32 = attr(&e, "table:number-columns-repeated")
+                        .and_then(|r| r.parse().ok())
+                        .unwrap_or(1);
+                    if attr(&e, "office:value-type").as_deref() == Some("percentage") {
+                        for k in 0..repeat.min(1 << 14) {
+                            found.insert((row, col + k));
+                        }
+                    }
+                    col = col.saturating_add(repeat);
+                }
+                _ => {}
+            },
+            Event::End(e) if in_sheet && e.name().into_inner() == "table:table-row" => {
+                row = row.saturating_add(rows_repeated);
+            }
+            Event::End(e) if in_sheet && e.name().into_inner() == "table:table" => {
+                return Some(found);
+            }
+            Event::Eof => return Some(found),
+            _ => {}
+        }
     }
 }
 
-fn is_percent(styles: &Option<calamine::StyleRange>, pos: (u32, u32)) -> bool {
+fn is_percent(percent: &Percent, pos: (u32, u32)) -> bool {
+    let styles = match percent {
+        Percent::Styles(styles) => styles,
+        Percent::Cells(cells) => return cells.contains(&pos),
+        Percent::Unknown => return false,
+    };
     let Some(styles) = styles else { return false };
     let Some(format) = styles.get(pos).and_then(|s| s.number_format.as_ref()) else {
         return false;
@@ -145,12 +210,7 @@ fn is_percent(styles: &Option<calamine::StyleRange>, pos: (u32, u32)) -> bool {
     })
 }
 
-fn to_csv(
-    path: &str,
-    sheet: &str,
-    range: &Range<Data>,
-    styles: &Option<calamine::StyleRange>,
-) -> Grid {
+fn to_csv(path: &str, sheet: &str, range: &Range<Data>, styles: &Percent) -> Grid {
     let origin = range.start().unwrap_or((0, 0));
     let rows: Vec<&[Data]> = range.rows().collect();
     // The period column, from the header (the first row with any text).
@@ -270,7 +330,7 @@ mod tests {
             calamine::Cell::new((3, 1), Data::String("a, b".into())),
             calamine::Cell::new((3, 2), Data::Float(1.0)),
         ]);
-        let grid = to_csv("book.xlsx", "考核 1", &range, &None);
+        let grid = to_csv("book.xlsx", "考核 1", &range, &Percent::Unknown);
         assert_eq!(grid.csv, "\"subject\",\"complaints\"\n\"a, b\",\"1\"\n");
         assert_eq!(grid.map.cell(2, 8).as_deref(), Some("'考核 1'!C4"));
         assert_eq!(grid.map.cell(1, 1).as_deref(), Some("'考核 1'!B3"));
