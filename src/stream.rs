@@ -71,13 +71,17 @@ pub fn score(
         .buffer_capacity(1 << 16)
         .from_reader(decoded);
     let mut grouper = Grouper::new(settings);
-    let mut emitter = Emitter {
+    let mut scorer = Scorer {
         settings,
-        writer,
-        out,
-        on_card,
         group: None,
-        cards: 0,
+        done: Vec::new(),
+    };
+    let cards = std::cell::Cell::new(0);
+    let mut write = |card: &ScoredCard, out: &mut dyn Write| -> io::Result<()> {
+        writer.card(card, out)?;
+        on_card(card);
+        cards.set(cards.get() + 1);
+        Ok(())
     };
     if !settings.parallel {
         let mut record = ByteRecord::new();
@@ -86,8 +90,11 @@ pub fn score(
                 Ok(true) => match grouper.record(&record) {
                     Step::More => {}
                     Step::Card(card) => {
-                        if !emitter.card_done(card)? {
+                        if !scorer.card_done(card) {
                             return Ok(Outcome::Fallback);
+                        }
+                        for card in scorer.done.drain(..) {
+                            write(&card, out)?;
                         }
                     }
                     Step::Fallback => return Ok(Outcome::Fallback),
@@ -96,43 +103,62 @@ pub fn score(
                 Err(_) => return Ok(Outcome::Fallback),
             }
         }
-        return emitter.finish(grouper.finish());
+        let ending = grouper.finish();
+        let check_warnings = ending.check_warnings;
+        if !scorer.finish(ending) {
+            return Ok(Outcome::Fallback);
+        }
+        for card in scorer.done.drain(..) {
+            write(&card, out)?;
+        }
+        return Ok(Outcome::Done {
+            cards: cards.get(),
+            check_warnings,
+        });
     }
-    // Two threads: this one reads and groups, a second scores and writes. The cards
-    // pass through a channel in order, so the output is the same.
+    // Two threads: a second one reads, groups, rolls up and scores; this one renders
+    // and writes. The cards pass through a channel in order, so the output is the same.
     std::thread::scope(|scope| {
-        let (cards, incoming) = mpsc::sync_channel::<Message>(4);
+        let (sender, incoming) = mpsc::sync_channel::<Message>(4);
         scope.spawn(move || {
-            let mut batch = Vec::with_capacity(BATCH);
+            let send = |scorer: &mut Scorer<'_>| {
+                let batch = std::mem::replace(&mut scorer.done, Vec::with_capacity(BATCH));
+                sender.send(Message::Cards(batch)).is_ok()
+            };
             let mut record = ByteRecord::new();
             loop {
                 match reader.read_byte_record(&mut record) {
                     Ok(true) => match grouper.record(&record) {
                         Step::More => continue,
-                        Step::Card(card) => batch.push(card),
+                        Step::Card(card) => {
+                            if !scorer.card_done(card) {
+                                let _ = sender.send(Message::Fallback);
+                                return;
+                            }
+                        }
                         Step::Fallback => {
-                            let _ = cards.send(Message::Fallback);
+                            let _ = sender.send(Message::Fallback);
                             return;
                         }
                     },
                     Ok(false) => {
-                        let _ = cards.send(Message::Cards(std::mem::take(&mut batch)));
-                        let _ = cards.send(Message::End(grouper.finish()));
+                        let ending = grouper.finish();
+                        let check_warnings = ending.check_warnings;
+                        if !scorer.finish(ending) {
+                            let _ = sender.send(Message::Fallback);
+                            return;
+                        }
+                        if send(&mut scorer) {
+                            let _ = sender.send(Message::End { check_warnings });
+                        }
                         return;
                     }
                     Err(_) => {
-                        let _ = cards.send(Message::Fallback);
+                        let _ = sender.send(Message::Fallback);
                         return;
                     }
                 }
-                if batch.len() == BATCH
-                    && cards
-                        .send(Message::Cards(std::mem::replace(
-                            &mut batch,
-                            Vec::with_capacity(BATCH),
-                        )))
-                        .is_err()
-                {
+                if scorer.done.len() >= BATCH && !send(&mut scorer) {
                     return; // the writer stopped early
                 }
             }
@@ -140,13 +166,16 @@ pub fn score(
         for message in incoming {
             match message {
                 Message::Cards(batch) => {
-                    for card in batch {
-                        if !emitter.card_done(card)? {
-                            return Ok(Outcome::Fallback);
-                        }
+                    for card in &batch {
+                        write(card, out)?;
                     }
                 }
-                Message::End(end) => return emitter.finish(end),
+                Message::End { check_warnings } => {
+                    return Ok(Outcome::Done {
+                        cards: cards.get(),
+                        check_warnings,
+                    });
+                }
                 Message::Fallback => return Ok(Outcome::Fallback),
             }
         }
@@ -154,10 +183,10 @@ pub fn score(
     })
 }
 
-/// What the reading thread tells the writing one.
+/// What the scoring thread tells the writing one.
 enum Message {
-    Cards(Vec<CardData>),
-    End(Ending),
+    Cards(Vec<ScoredCard>),
+    End { check_warnings: bool },
     Fallback,
 }
 
@@ -594,70 +623,62 @@ impl<'s> Grouper<'s> {
     }
 }
 
-/// The writing side: complete cards rolled up, scored and written.
-struct Emitter<'s, 'c, 'w> {
+/// Complete cards rolled up and scored, in order, ready to be written.
+struct Scorer<'s> {
     settings: &'s Settings<'s>,
-    writer: &'w mut CardWriter<'c>,
-    out: &'w mut dyn Write,
-    on_card: &'w mut dyn FnMut(&ScoredCard),
     /// Cards being gathered for one roll-up: (subject, target period) and its cards.
     group: Option<(CardKey, Vec<CardData>)>,
-    cards: usize,
+    /// Scored cards not yet written.
+    done: Vec<ScoredCard>,
 }
 
-impl Emitter<'_, '_, '_> {
-    /// A card whose rows are all read: scored and written, or gathered for roll-up.
-    fn card_done(&mut self, card: CardData) -> io::Result<bool> {
+impl Scorer<'_> {
+    /// A card whose rows are all read: scored, or gathered for roll-up; `false` when
+    /// the buffered path must take over.
+    fn card_done(&mut self, card: CardData) -> bool {
         let Some(target_kind) = self.settings.roll_up.filter(|&k| k > card.key.kind) else {
             // Already of the kind wanted, but a roll-up of the same period is pending.
             if self.group.as_ref().is_some_and(|(key, _)| *key == card.key) {
-                return Ok(false);
+                return false;
             }
-            if !self.flush_group()? {
-                return Ok(false);
-            }
-            return self.emit(&card);
+            return self.flush_group() && self.score(&card);
         };
         let Some(target) = card.key.period.and_then(|p| p.within(target_kind)) else {
-            return Ok(false);
+            return false;
         };
         let key = CardKey {
             subject: card.key.subject.clone(),
             period: Some(target),
             kind: target_kind,
         };
-        if self.group.as_ref().is_none_or(|(k, _)| *k != key) && !self.flush_group()? {
-            return Ok(false);
+        if self.group.as_ref().is_none_or(|(k, _)| *k != key) && !self.flush_group() {
+            return false;
         }
         match self.group.as_mut() {
             Some((_, cards)) => cards.push(card),
             None => self.group = Some((key, vec![card])),
         }
-        Ok(true)
+        true
     }
 
-    /// Rolls up the gathered cards, if any, and writes the result.
-    fn flush_group(&mut self) -> io::Result<bool> {
+    /// Rolls up the gathered cards, if any, and scores the result.
+    fn flush_group(&mut self) -> bool {
         let Some((key, cards)) = self.group.take() else {
-            return Ok(true);
+            return true;
         };
         let refs: Vec<&CardData> = cards.iter().collect();
         let mut problems = Vec::new();
         let files = [String::new()];
-        let Some(rolled) = roll_group(self.settings.def, &files, &key, &refs, false, &mut problems)
-        else {
-            return Ok(false);
-        };
-        if !problems.is_empty() {
-            return Ok(false);
+        match roll_group(self.settings.def, &files, &key, &refs, false, &mut problems) {
+            Some(rolled) if problems.is_empty() => self.score(&rolled),
+            _ => false,
         }
-        self.emit(&rolled)
     }
 
-    /// Scores a complete card and writes it.
-    fn emit(&mut self, card: &CardData) -> io::Result<bool> {
+    /// Scores a complete card.
+    fn score(&mut self, card: &CardData) -> bool {
         if card.values.iter().flatten().any(|o| o.invalid) {
-            return Ok(false);
+            return false;
         }
         let values: Vec<_> = card
             .values
@@ -670,32 +691,24 @@ impl Emitter<'_, '_, '_> {
             &values,
             self.settings.missing,
         ) else {
-            return Ok(false);
+            return false;
         };
-        let scored = ScoredCard {
+        self.done.push(ScoredCard {
             subject: card.key.subject.clone(),
             period: card.key.period_label(),
             kind: card.key.kind,
             score,
             gaps: Vec::new(),
             explain: Vec::new(),
-        };
-        self.writer.card(&scored, self.out)?;
-        (self.on_card)(&scored);
-        self.cards += 1;
-        Ok(true)
+        });
+        true
     }
 
-    fn finish(mut self, ending: Ending) -> io::Result<Outcome> {
+    /// The last card, and the last roll-up.
+    fn finish(&mut self, ending: Ending) -> bool {
         let Some(last) = ending.last else {
-            return Ok(Outcome::Fallback); // an empty file, or no data row
+            return false; // an empty file, or no data row
         };
-        if !self.card_done(last)? || !self.flush_group()? {
-            return Ok(Outcome::Fallback);
-        }
-        Ok(Outcome::Done {
-            cards: self.cards,
-            check_warnings: ending.check_warnings,
-        })
+        self.card_done(last) && self.flush_group()
     }
 }
