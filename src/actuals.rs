@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use csv::StringRecord;
 
-use crate::diag::{Diagnostic, LineIndex, did_you_mean};
+use crate::diag::{Diagnostic, LineIndex, did_you_mean, quoted};
 use crate::encoding::{Encoding, decode};
 use crate::model::{Column, PeriodKind, Scorecard};
 use crate::period::Period;
@@ -63,8 +63,8 @@ impl CardKey {
     /// How messages name the card: `subject "a", period 2026-Q3`.
     pub fn describe(&self) -> String {
         match (self.subject.is_empty(), self.period) {
-            (false, Some(p)) => format!("subject {:?}, period {p}", self.subject),
-            (false, None) => format!("subject {:?}, {} card", self.subject, self.kind),
+            (false, Some(p)) => format!("subject {}, period {p}", quoted(&self.subject)),
+            (false, None) => format!("subject {}, {} card", quoted(&self.subject), self.kind),
             (true, Some(p)) => format!("period {p}"),
             (true, None) => format!("the {} card", self.kind),
         }
@@ -505,7 +505,7 @@ impl FileReader<'_> {
             } else {
                 let (message, hint) = if long {
                     (
-                        format!("unknown column {cell:?}"),
+                        format!("unknown column {}", quoted(cell)),
                         did_you_mean(cell, Column::NAMES.iter().map(|(n, _)| *n))
                             .map(|s| format!("did you mean {s:?}? A long file has the columns subject, period, indicator and actual; --ignore-unknown skips other columns"))
                             .or_else(|| Some("a long file has the columns subject, period, indicator and actual; --ignore-unknown skips other columns".into())),
@@ -516,7 +516,7 @@ impl FileReader<'_> {
                         .names()
                         .chain(Column::NAMES.iter().map(|(n, _)| *n));
                     (
-                        format!("unknown indicator or column {cell:?}"),
+                        format!("unknown indicator or column {}", quoted(cell)),
                         did_you_mean(cell, candidates)
                             .map(|s| format!("did you mean {s:?}?"))
                             .or_else(|| Some("name an indicator by its id, name or English name (see `kpi targets`); --ignore-unknown skips unknown columns".into())),
@@ -586,7 +586,7 @@ impl FileReader<'_> {
             let message = if label.is_empty() {
                 "the period is empty".to_string()
             } else {
-                format!("unrecognised period {label:?}")
+                format!("unrecognised period {}", quoted(label))
             };
             self.error(
                 at,
@@ -638,7 +638,7 @@ impl FileReader<'_> {
                 ("the indicator is empty".to_string(), None)
             } else {
                 (
-                    format!("unknown indicator {name:?}"),
+                    format!("unknown indicator {}", quoted(name)),
                     did_you_mean(name, self.def.names()).map(|s| format!("did you mean {s:?}?")),
                 )
             };
@@ -732,8 +732,8 @@ impl FileReader<'_> {
             },
             Err(e) => {
                 let message = format!(
-                    "invalid value {:?} for `{}`: {e}",
-                    text.trim(),
+                    "invalid value {} for `{}`: {e}",
+                    quoted(text.trim()),
                     indicator.id
                 );
                 self.error(Some(at), message, None);

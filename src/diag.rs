@@ -188,6 +188,19 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+/// Text from the input, quoted for a message, and cut short if it is long: a 10 MB
+/// cell is named by its first characters, not repeated.
+pub fn quoted(text: &str) -> String {
+    const SHOWN: usize = 40;
+    match text.char_indices().nth(SHOWN) {
+        None => format!("{text:?}"),
+        Some((end, _)) => {
+            let more = text.chars().count() - SHOWN;
+            format!("{:?}… ({more} more characters)", &text[..end])
+        }
+    }
+}
+
 /// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
 pub fn did_you_mean<'c>(
     word: &str,

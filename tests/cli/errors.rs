@@ -430,3 +430,89 @@ fn check_warns_of_fractions_and_strict_fails_on_warnings() {
         "{scored}"
     );
 }
+
+#[test]
+fn nul_bytes_a_huge_cell_and_embedded_newlines() {
+    // A NUL in a value is not a number; in a subject it is text like any other.
+    let out = score_csv(
+        "subject,indicator,actual\na\0b,complaints,1\0\n",
+        &["--missing", "skip"],
+    );
+    assert!(
+        out.starts_with("exit 1\n") && out.contains("invalid value \"1\\0\" for `complaints`"),
+        "{out}"
+    );
+    // A 10 MB cell: reported, shown as a short window, and quickly.
+    let huge = "9".repeat(10 << 20);
+    let out = score_csv(
+        &format!("subject,indicator,actual\na,complaints,{huge}\n"),
+        &[],
+    );
+    assert!(
+        out.starts_with("exit 1\n") && out.contains("the number is too large"),
+        "{}",
+        &out[..200.min(out.len())]
+    );
+    assert!(
+        out.len() < 4096,
+        "the message repeats the cell: {} bytes",
+        out.len()
+    );
+    // A quoted cell may hold a line break; the next row's line number stays right.
+    let out = score_csv(
+        "subject,indicator,actual\n\"two\nlines\",complaints,x\n",
+        &[],
+    );
+    assert!(out.contains("data.csv:3:"), "{out}");
+}
+
+#[test]
+fn deeply_nested_toml_is_an_error_not_a_crash() {
+    let depth = 100_000;
+    let toml = format!("x = {}{}", "[".repeat(depth), "]".repeat(depth));
+    let out = score_config(&toml);
+    assert!(
+        out.starts_with("exit 1\n"),
+        "{}",
+        &out[..300.min(out.len())]
+    );
+    assert!(
+        out.contains("kpi.toml:1:"),
+        "{}",
+        &out[..300.min(out.len())]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn output_to_a_fifo_is_written_directly() {
+    let dir = Dir::new();
+    dir.write("d.csv", "indicator,actual\n客户投诉量,0\n");
+    let fifo = dir.join("pipe");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(status.success());
+    let reader = std::thread::spawn({
+        let fifo = fifo.clone();
+        move || std::fs::read_to_string(fifo).expect("reading the fifo")
+    });
+    dir.kpi()
+        .args([
+            "score",
+            "-f",
+            "csv",
+            "--missing",
+            "skip",
+            "-o",
+            "pipe",
+            "d.csv",
+        ])
+        .assert()
+        .success();
+    let written = reader.join().expect("the reader");
+    assert!(written.contains(",total,Total,"), "{written}");
+    let meta = std::fs::symlink_metadata(&fifo).unwrap();
+    assert!(!meta.is_file(), "the fifo was replaced by a file");
+}
