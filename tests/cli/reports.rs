@@ -139,3 +139,86 @@ fn completions_and_the_manual_page() {
     );
     assert!(text.contains("score"));
 }
+
+/// The workbook's totals are formulas that recalculate to the computed totals: with the
+/// cached values zeroed, LibreOffice (told to recalculate on load) must arrive at the
+/// same numbers. Skipped, saying so, where LibreOffice is not installed.
+#[test]
+fn libreoffice_recalculates_the_totals_to_the_same_numbers() {
+    use std::io::{Read, Write};
+    if std::process::Command::new("soffice")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: LibreOffice (soffice) is not installed");
+        return;
+    }
+    let dir = Dir::new();
+    let data = example(&dir, "quarter-wide.csv");
+    dir.kpi()
+        .args(["score", "-f", "xlsx", "-o", "cards.xlsx", &data])
+        .assert()
+        .success();
+    // A copy with every formula's cached value set to 0.
+    let mut source =
+        zip::ZipArchive::new(std::fs::File::open(dir.join("cards.xlsx")).unwrap()).unwrap();
+    let mut zeroed = zip::ZipWriter::new(std::fs::File::create(dir.join("zeroed.xlsx")).unwrap());
+    for i in 0..source.len() {
+        let mut entry = source.by_index(i).unwrap();
+        let name = entry.name().expect("an entry name").to_string();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        if name.starts_with("xl/worksheets/") {
+            let text = String::from_utf8(bytes).unwrap();
+            let mut out = String::new();
+            let mut rest = text.as_str();
+            while let Some(at) = rest.find("</f><v>") {
+                let (head, tail) = rest.split_at(at + "</f><v>".len());
+                out.push_str(head);
+                out.push('0');
+                rest = &tail[tail.find("</v>").unwrap()..];
+            }
+            out.push_str(rest);
+            bytes = out.into_bytes();
+        }
+        zeroed
+            .start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zeroed.write_all(&bytes).unwrap();
+    }
+    zeroed.finish().unwrap();
+    let profile = dir.join("profile/user");
+    std::fs::create_dir_all(&profile).unwrap();
+    std::fs::write(
+        profile.join("registrymodifications.xcu"),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"#,
+    )
+    .unwrap();
+    let status = std::process::Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            dir.join("profile").display()
+        ))
+        .args(["--headless", "--convert-to", "csv", "--outdir"])
+        .arg(dir.path())
+        .arg(dir.join("zeroed.xlsx"))
+        .output()
+        .expect("running LibreOffice");
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let recalculated = dir.read("zeroed.csv");
+    let totals: Vec<&str> = recalculated
+        .lines()
+        .filter(|l| l.contains(",total,"))
+        .map(|l| l.rsplit(',').next().unwrap())
+        .collect();
+    assert_eq!(totals, ["83.41", "48.53", "66.65"], "{recalculated}");
+}
