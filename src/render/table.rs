@@ -80,3 +80,56 @@ pub fn card(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Lang;
+
+    fn rendered(color: bool) -> String {
+        let def =
+            crate::config::parse(crate::config::BUILTIN, "builtin").expect("the built-in card");
+        let values: Vec<_> = def
+            .indicators
+            .iter()
+            .map(|_| Some(rust_decimal::Decimal::from(95)))
+            .collect();
+        let score = crate::score::score_card(
+            &def,
+            crate::model::PeriodKind::Quarter,
+            &values,
+            crate::score::MissingPolicy::Error,
+        )
+        .expect("a scored card");
+        let card = ScoredCard {
+            subject: "a".into(),
+            period: "2026-Q1".into(),
+            kind: crate::model::PeriodKind::Quarter,
+            score,
+            gaps: Vec::new(),
+            explain: Vec::new(),
+        };
+        let options = RenderOptions {
+            lang: Lang::En,
+            color,
+            bom: false,
+            date: String::new(),
+        };
+        let mut out = Vec::new();
+        super::card(&def, &card, true, &options, &mut out).expect("rendering");
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    #[test]
+    fn bands_are_coloured_only_when_asked() {
+        let coloured = rendered(true);
+        assert!(coloured.contains("\u{1b}["), "{coloured}");
+        // red for below, green for far exceeds
+        assert!(
+            coloured.contains("\u{1b}[38;5;9m") || coloured.contains("\u{1b}[31m"),
+            "{coloured:?}"
+        );
+        let plain = rendered(false);
+        assert!(!plain.contains('\u{1b}'), "{plain}");
+    }
+}
