@@ -116,41 +116,27 @@ pub fn score(
             check_warnings,
         });
     }
-    // Two threads: a second one reads, groups, rolls up and scores; this one renders
-    // and writes. The cards pass through a channel in order, so the output is the same.
+    // Two threads: a second one reads, decodes, parses and groups rows into cards;
+    // this one rolls up, scores, renders and writes (the two halves cost about the
+    // same). The cards pass through a channel in order, so the output is the same.
     std::thread::scope(|scope| {
         let (sender, incoming) = mpsc::sync_channel::<Message>(4);
         scope.spawn(move || {
-            let send = |scorer: &mut Scorer<'_>| {
-                let batch = std::mem::replace(&mut scorer.done, Vec::with_capacity(BATCH));
-                sender.send(Message::Cards(batch)).is_ok()
-            };
+            let mut batch = Vec::with_capacity(BATCH);
             let mut record = ByteRecord::new();
             loop {
                 match reader.read_byte_record(&mut record) {
                     Ok(true) => match grouper.record(&record) {
                         Step::More => continue,
-                        Step::Card(card) => {
-                            if !scorer.card_done(card) {
-                                let _ = sender.send(Message::Fallback);
-                                return;
-                            }
-                        }
+                        Step::Card(card) => batch.push(card),
                         Step::Fallback => {
                             let _ = sender.send(Message::Fallback);
                             return;
                         }
                     },
                     Ok(false) => {
-                        let ending = grouper.finish();
-                        let check_warnings = ending.check_warnings;
-                        if !scorer.finish(ending) {
-                            let _ = sender.send(Message::Fallback);
-                            return;
-                        }
-                        if send(&mut scorer) {
-                            let _ = sender.send(Message::End { check_warnings });
-                        }
+                        let _ = sender.send(Message::Cards(std::mem::take(&mut batch)));
+                        let _ = sender.send(Message::End(grouper.finish()));
                         return;
                     }
                     Err(_) => {
@@ -158,19 +144,34 @@ pub fn score(
                         return;
                     }
                 }
-                if scorer.done.len() >= BATCH && !send(&mut scorer) {
-                    return; // the writer stopped early
+                if batch.len() == BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    if sender.send(Message::Cards(full)).is_err() {
+                        return; // the writer stopped early
+                    }
                 }
             }
         });
         for message in incoming {
             match message {
                 Message::Cards(batch) => {
-                    for card in &batch {
-                        write(card, out)?;
+                    for card in batch {
+                        if !scorer.card_done(card) {
+                            return Ok(Outcome::Fallback);
+                        }
+                        for card in scorer.done.drain(..) {
+                            write(&card, out)?;
+                        }
                     }
                 }
-                Message::End { check_warnings } => {
+                Message::End(ending) => {
+                    let check_warnings = ending.check_warnings;
+                    if !scorer.finish(ending) {
+                        return Ok(Outcome::Fallback);
+                    }
+                    for card in scorer.done.drain(..) {
+                        write(&card, out)?;
+                    }
                     return Ok(Outcome::Done {
                         cards: cards.get(),
                         check_warnings,
@@ -183,10 +184,10 @@ pub fn score(
     })
 }
 
-/// What the scoring thread tells the writing one.
+/// What the reading thread tells the writing one.
 enum Message {
-    Cards(Vec<ScoredCard>),
-    End { check_warnings: bool },
+    Cards(Vec<CardData>),
+    End(Ending),
     Fallback,
 }
 
