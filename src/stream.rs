@@ -350,7 +350,8 @@ fn take_value(
     if card.values[i].is_some() {
         return false;
     }
-    if let Some(v) = value {
+    // Only while an indicator might draw the fraction warning is it worth comparing.
+    if let Some(v) = value.filter(|_| fractions.candidates[i]) {
         if v.parts.is_none() && v.amount.abs() > rust_decimal::Decimal::ONE {
             fractions.candidates[i] = false;
         }

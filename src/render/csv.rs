@@ -48,6 +48,9 @@ pub struct Rows {
     ids: Vec<String>,
     names: Vec<String>,
     line: String,
+    /// Per indicator, the last target and effective weight written and their text:
+    /// they are the same on card after card.
+    constants: Vec<[(Option<rust_decimal::Decimal>, String); 2]>,
 }
 
 pub fn begin(def: &Scorecard, options: &RenderOptions, out: &mut dyn Write) -> io::Result<Rows> {
@@ -64,6 +67,7 @@ pub fn begin(def: &Scorecard, options: &RenderOptions, out: &mut dyn Write) -> i
             .map(|i| field(&neutralise(&i.name)))
             .collect(),
         line: String::with_capacity(4096),
+        constants: vec![Default::default(); def.indicators.len()],
     })
 }
 
@@ -103,7 +107,8 @@ pub fn card(
         line.push(',');
         line.push_str(&rows.names[n]);
         line.push(',');
-        number(line, score.target, false);
+        let [target, weight] = &mut rows.constants[n];
+        cached(line, target, score.target, false);
         line.push(',');
         number(line, score.actual, false);
         line.push(',');
@@ -111,7 +116,7 @@ pub fn card(
         line.push(',');
         number(line, score.score, true);
         line.push(',');
-        number(line, score.effective_weight, true);
+        cached(line, weight, score.effective_weight, true);
         line.push(',');
         number(line, score.points, true);
         line.push('\n');
@@ -125,6 +130,27 @@ pub fn card(
     push_fixed(line, card.score.total, 2);
     line.push('\n');
     out.write_all(line.as_bytes())
+}
+
+/// Writes a number that rarely changes from one card to the next, reusing its text.
+fn cached(
+    line: &mut String,
+    cache: &mut (Option<rust_decimal::Decimal>, String),
+    value: Option<rust_decimal::Decimal>,
+    two: bool,
+) {
+    if cache.0 != value || (value.is_some() && cache.1.is_empty()) {
+        cache.1.clear();
+        if let Some(v) = value {
+            if two {
+                push_fixed(&mut cache.1, v, 2);
+            } else {
+                push_plain(&mut cache.1, v);
+            }
+        }
+        cache.0 = value;
+    }
+    line.push_str(&cache.1);
 }
 
 /// Prefixes `'` to a text cell a spreadsheet would run as a formula (`=`, `+`, `-`,
