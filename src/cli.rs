@@ -120,11 +120,9 @@ pub struct InputArgs {
     pub delimiter: Option<u8>,
 }
 
+/// Where the output goes and how it reads.
 #[derive(Debug, Args)]
-pub struct ScoreArgs {
-    #[command(flatten)]
-    pub input: InputArgs,
-
+pub struct OutputArgs {
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = FormatArg::Table)]
     pub format: FormatArg,
@@ -133,13 +131,22 @@ pub struct ScoreArgs {
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
 
-    /// Language of table and markdown words [default: zh when LC_ALL, LC_MESSAGES or LANG starts with zh, else en].
+    /// Language of table, markdown and html words [default: zh when LC_ALL, LC_MESSAGES or LANG starts with zh, else en].
     #[arg(long, value_enum)]
     pub lang: Option<LangArg>,
 
     /// Start CSV output with a UTF-8 byte order mark, for Excel.
     #[arg(long)]
     pub bom: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    pub out: OutputArgs,
 
     /// Show how each number was reached: the values and where they came from, how
     /// they were combined, the breakpoints, the interpolation, the rounding, the weights.
@@ -173,21 +180,8 @@ pub struct TrendArgs {
     #[command(flatten)]
     pub input: InputArgs,
 
-    /// Output format.
-    #[arg(short, long, value_enum, default_value_t = FormatArg::Table)]
-    pub format: FormatArg,
-
-    /// Write to PATH (atomically) instead of stdout.
-    #[arg(short, long, value_name = "PATH")]
-    pub output: Option<PathBuf>,
-
-    /// Language of table and markdown words [default: from LC_ALL, LC_MESSAGES or LANG].
-    #[arg(long, value_enum)]
-    pub lang: Option<LangArg>,
-
-    /// Start CSV output with a UTF-8 byte order mark, for Excel.
-    #[arg(long)]
-    pub bom: bool,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 #[derive(Debug, Args)]

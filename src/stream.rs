@@ -76,12 +76,11 @@ pub fn score(
         group: None,
         done: Vec::new(),
     };
-    let cards = std::cell::Cell::new(0);
-    let mut write = |card: &ScoredCard, out: &mut dyn Write| -> io::Result<()> {
-        writer.card(card, out)?;
-        on_card(card);
-        cards.set(cards.get() + 1);
-        Ok(())
+    let mut sink = Sink {
+        writer,
+        out,
+        on_card,
+        cards: 0,
     };
     if !settings.parallel {
         let mut record = ByteRecord::new();
@@ -90,11 +89,8 @@ pub fn score(
                 Ok(true) => match grouper.record(&record) {
                     Step::More => {}
                     Step::Card(card) => {
-                        if !scorer.card_done(card) {
+                        if !sink.take(&mut scorer, card)? {
                             return Ok(Outcome::Fallback);
-                        }
-                        for card in scorer.done.drain(..) {
-                            write(&card, out)?;
                         }
                     }
                     Step::Fallback => return Ok(Outcome::Fallback),
@@ -103,18 +99,7 @@ pub fn score(
                 Err(_) => return Ok(Outcome::Fallback),
             }
         }
-        let ending = grouper.finish();
-        let check_warnings = ending.check_warnings;
-        if !scorer.finish(ending) {
-            return Ok(Outcome::Fallback);
-        }
-        for card in scorer.done.drain(..) {
-            write(&card, out)?;
-        }
-        return Ok(Outcome::Done {
-            cards: cards.get(),
-            check_warnings,
-        });
+        return sink.end(&mut scorer, grouper.finish());
     }
     // Two threads: a second one reads, decodes, parses and groups rows into cards;
     // this one rolls up, scores, renders and writes (the two halves cost about the
@@ -156,32 +141,58 @@ pub fn score(
             match message {
                 Message::Cards(batch) => {
                     for card in batch {
-                        if !scorer.card_done(card) {
+                        if !sink.take(&mut scorer, card)? {
                             return Ok(Outcome::Fallback);
                         }
-                        for card in scorer.done.drain(..) {
-                            write(&card, out)?;
-                        }
                     }
                 }
-                Message::End(ending) => {
-                    let check_warnings = ending.check_warnings;
-                    if !scorer.finish(ending) {
-                        return Ok(Outcome::Fallback);
-                    }
-                    for card in scorer.done.drain(..) {
-                        write(&card, out)?;
-                    }
-                    return Ok(Outcome::Done {
-                        cards: cards.get(),
-                        check_warnings,
-                    });
-                }
+                Message::End(ending) => return sink.end(&mut scorer, ending),
                 Message::Fallback => return Ok(Outcome::Fallback),
             }
         }
         Ok(Outcome::Fallback)
     })
+}
+
+/// Where scored cards are written, and how many were.
+struct Sink<'w, 'c> {
+    writer: &'w mut CardWriter<'c>,
+    out: &'w mut dyn Write,
+    on_card: &'w mut dyn FnMut(&ScoredCard),
+    cards: usize,
+}
+
+impl Sink<'_, '_> {
+    /// Scores a complete card and writes whatever is ready; `false`: fall back.
+    fn take(&mut self, scorer: &mut Scorer<'_>, card: CardData) -> io::Result<bool> {
+        if !scorer.card_done(card) {
+            return Ok(false);
+        }
+        self.write_ready(scorer)?;
+        Ok(true)
+    }
+
+    /// The input is read: the last card and roll-up, then the outcome.
+    fn end(&mut self, scorer: &mut Scorer<'_>, ending: Ending) -> io::Result<Outcome> {
+        let check_warnings = ending.check_warnings;
+        if !scorer.finish(ending) {
+            return Ok(Outcome::Fallback);
+        }
+        self.write_ready(scorer)?;
+        Ok(Outcome::Done {
+            cards: self.cards,
+            check_warnings,
+        })
+    }
+
+    fn write_ready(&mut self, scorer: &mut Scorer<'_>) -> io::Result<()> {
+        for card in scorer.done.drain(..) {
+            self.writer.card(&card, self.out)?;
+            (self.on_card)(&card);
+            self.cards += 1;
+        }
+        Ok(())
+    }
 }
 
 /// What the reading thread tells the writing one.

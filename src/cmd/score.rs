@@ -24,7 +24,7 @@ use crate::stream::{self, Outcome, Settings};
 const SPOOL_IN_MEMORY: usize = 8 << 20;
 
 pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
-    let lang = lang_of(args.lang);
+    let lang = lang_of(args.out.lang);
     if args.input.files.is_empty() && io::IsTerminal::is_terminal(&io::stdin()) {
         usage_error(
             lang,
@@ -40,7 +40,7 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
         );
         return Ok(EXIT_USAGE);
     }
-    if matches!(args.format, FormatArg::Html | FormatArg::Xlsx) && args.output.is_none() {
+    if matches!(args.out.format, FormatArg::Html | FormatArg::Xlsx) && args.out.output.is_none() {
         usage_error(
             lang,
             say(
@@ -53,7 +53,7 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
         );
         return Ok(EXIT_USAGE);
     }
-    if let Some(output) = &args.output {
+    if let Some(output) = &args.out.output {
         for input in args.input.files.iter().filter(|f| *f != "-") {
             if same_file(output, Path::new(input)) {
                 usage_error(
@@ -74,9 +74,9 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
         }
     }
     let options = RenderOptions {
-        lang: lang_of(args.lang),
-        color: args.format == FormatArg::Table && use_color(args.output.is_none()),
-        bom: args.bom,
+        lang: lang_of(args.out.lang),
+        color: args.out.format == FormatArg::Table && use_color(args.out.output.is_none()),
+        bom: args.out.bom,
         date: super::today(),
     };
     let mut stdin_seen = None;
@@ -145,9 +145,13 @@ fn streamed(args: &ScoreArgs, options: &RenderOptions) -> anyhow::Result<Streame
         },
         parallel: args.engine != Engine::Stream,
     };
-    let mut sink = Sink::open(args.output.as_deref())?;
-    let mut writer =
-        CardWriter::begin(format_of(args.format), &def, options.clone(), sink.writer())?;
+    let mut sink = Sink::open(args.out.output.as_deref())?;
+    let mut writer = CardWriter::begin(
+        format_of(args.out.format),
+        &def,
+        options.clone(),
+        sink.writer(),
+    )?;
     let mut below = false;
     let mut on_card = |card: &ScoredCard| {
         below |= args.fail_under.is_some_and(|n| card.score.total < n);
@@ -343,7 +347,7 @@ impl<R: Read> Read for Tee<R> {
 
 /// Sends finished output to `--output` (atomically) or standard output.
 fn deliver(args: &ScoreArgs, output: &mut dyn Read) -> anyhow::Result<()> {
-    match &args.output {
+    match &args.out.output {
         Some(path) => super::write_output(path, output)
             .with_context(|| format!("cannot write {}", path.display())),
         None => {
@@ -378,7 +382,7 @@ fn buffered(
     if loaded.diagnostics.iter().any(|d| d.is_error()) {
         return Ok(EXIT_INVALID);
     }
-    let format = format_of(args.format);
+    let format = format_of(args.out.format);
     let mut bytes = Vec::new();
     render(format, &loaded.def, &cards, options, &mut bytes)?;
     deliver(args, &mut bytes.as_slice())?;

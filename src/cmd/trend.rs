@@ -27,18 +27,18 @@ pub fn run(args: &TrendArgs) -> anyhow::Result<i32> {
         return Ok(EXIT_INVALID);
     }
     let options = RenderOptions {
-        lang: lang_of(args.lang),
-        color: args.format == FormatArg::Table && use_color(args.output.is_none()),
-        bom: args.bom,
+        lang: lang_of(args.out.lang),
+        color: args.out.format == FormatArg::Table && use_color(args.out.output.is_none()),
+        bom: args.out.bom,
         date: super::today(),
     };
     let trends = trends(&cards);
-    let format = format_of(args.format);
+    let format = format_of(args.out.format);
     if matches!(
         format,
         crate::render::Format::Html | crate::render::Format::Xlsx
     ) {
-        let lang = lang_of(args.lang);
+        let lang = lang_of(args.out.lang);
         let message = super::say(
             lang,
             "kpi trend writes table, csv, json or markdown",
@@ -47,7 +47,7 @@ pub fn run(args: &TrendArgs) -> anyhow::Result<i32> {
         super::usage_error(lang, message.into(), None);
         return Ok(super::EXIT_USAGE);
     }
-    match &args.output {
+    match &args.out.output {
         Some(path) => {
             let mut bytes = Vec::new();
             write(format, &loaded.def, &trends, &options, &mut bytes)?;

@@ -133,6 +133,18 @@ impl<'a> CardWriter<'a> {
     }
 }
 
+/// A terminal table in the house style; styled (band colours) only when `color`.
+pub(crate) fn new_table(color: bool) -> comfy_table::Table {
+    let mut table = comfy_table::Table::new();
+    table.load_style(comfy_table::presets::UTF8_FULL_CONDENSED);
+    if color {
+        table.enforce_styling();
+    } else {
+        table.force_no_tty();
+    }
+    table
+}
+
 /// The human words of table and markdown output.
 pub(crate) struct Words {
     pub headers: [&'static str; 7],

@@ -3,8 +3,7 @@
 
 use std::io::{self, Write};
 
-use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{Cell, CellAlignment, Color, Table};
+use comfy_table::{Cell, CellAlignment, Color};
 
 use super::{RenderOptions, card_title, human_row, human_total, is_scored, notes, words};
 use crate::model::{Band, Scorecard};
@@ -53,13 +52,7 @@ pub fn card(
     if !first {
         writeln!(out)?;
     }
-    let mut table = Table::new();
-    table.load_style(UTF8_FULL_CONDENSED);
-    if options.color {
-        table.enforce_styling();
-    } else {
-        table.force_no_tty();
-    }
+    let mut table = super::new_table(options.color);
     table.set_header(words(lang).headers.iter().map(|h| Cell::new(*h)));
     for (indicator, line) in def.indicators.iter().zip(&card.score.indicators) {
         table.add_row(cells(

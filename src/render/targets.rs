@@ -3,8 +3,7 @@
 
 use std::io::{self, Write};
 
-use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{Cell, CellAlignment, Table};
+use comfy_table::{Cell, CellAlignment};
 use rust_decimal::Decimal;
 
 use super::with_unit;
@@ -120,9 +119,7 @@ fn method_note(indicator: &Indicator, lang: Lang) -> Option<String> {
 
 pub fn write(def: &Scorecard, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
     let w = words(lang);
-    let mut table = Table::new();
-    table.load_style(UTF8_FULL_CONDENSED);
-    table.force_no_tty();
+    let mut table = super::new_table(false);
     table.set_header(w.headers.iter().map(|h| Cell::new(*h)));
     for (n, indicator) in def.indicators.iter().enumerate() {
         let target = |k: PeriodKind| {

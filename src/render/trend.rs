@@ -3,8 +3,7 @@
 
 use std::io::{self, Write};
 
-use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{Cell, CellAlignment, Table};
+use comfy_table::{Cell, CellAlignment};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -97,13 +96,7 @@ fn table(
         if n > 0 {
             writeln!(out)?;
         }
-        let mut table = Table::new();
-        table.load_style(UTF8_FULL_CONDENSED);
-        if options.color {
-            table.enforce_styling();
-        } else {
-            table.force_no_tty();
-        }
+        let mut table = super::new_table(options.color);
         let mut header = vec![Cell::new(words(lang).headers[0])];
         header.extend(
             trend
