@@ -89,10 +89,9 @@ fn column_letters(mut column: usize) -> String {
 /// Reads one sheet of a workbook as CSV text.
 pub fn read(path: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<Grid, Box<Diagnostic>> {
     let error = |message: String| Box::new(Diagnostic::error(path, 0, 0, message));
-    let ods = path
-        .to_ascii_lowercase()
-        .ends_with(".ods")
-        .then(|| bytes.clone());
+    let lower = path.to_ascii_lowercase();
+    let ods = lower.ends_with(".ods").then(|| bytes.clone());
+    let xls = lower.ends_with(".xls").then(|| bytes.clone());
     let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|e| error(format!("cannot read the workbook: {e}")))?;
     let names = workbook.sheet_names();
@@ -114,9 +113,10 @@ pub fn read(path: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<Grid, Box
     let range = workbook
         .worksheet_range(&name)
         .map_err(|e| error(format!("cannot read sheet {name:?}: {e}")))?;
-    let percent = match (&mut workbook, ods) {
-        (Sheets::Xlsx(xlsx), _) => Percent::Styles(xlsx.worksheet_style(&name).ok()),
-        (_, Some(bytes)) => Percent::Cells(ods_percent_cells(bytes, &name).unwrap_or_default()),
+    let percent = match (&mut workbook, ods, xls) {
+        (Sheets::Xlsx(xlsx), _, _) => Percent::Styles(xlsx.worksheet_style(&name).ok()),
+        (_, Some(bytes), _) => Percent::Cells(ods_percent_cells(bytes, &name).unwrap_or_default()),
+        (_, _, Some(bytes)) => Percent::Cells(xls_percent_cells(bytes, &name).unwrap_or_default()),
         _ => Percent::Unknown,
     };
     Ok(to_csv(path, &name, &range, &percent))
@@ -124,8 +124,8 @@ pub fn read(path: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<Grid, Box
 
 /// Which cells are formatted as percentages: xlsx keeps number formats in its styles
 /// (which calamine reads); ods marks each cell's value type (read here from
-/// content.xml); xls's formats are not exposed, so there the fraction warning is what
-/// catches a 95% read as 0.95.
+/// content.xml); xls keeps them in its BIFF records (read here from the Workbook
+/// stream, which calamine reads for values only).
 pub(crate) enum Percent {
     Styles(Option<calamine::StyleRange>),
     Cells(std::collections::HashSet<(u32, u32)>),
@@ -185,6 +185,140 @@ fn ods_percent_cells(bytes: Vec<u8>, sheet: &str) -> Option<std::collections::Ha
     }
 }
 
+/// Whether a number format code shows a percentage: a `%` outside quotes and brackets
+/// (`0%`, `0.00%`; not `"%"` text or `[Red]`).
+fn percent_format(code: &str) -> bool {
+    let mut quoted = false;
+    let mut bracket = false;
+    code.chars().any(|c| {
+        match c {
+            '"' => quoted = !quoted,
+            '[' => bracket = true,
+            ']' => bracket = false,
+            '%' if !quoted && !bracket => return true,
+            _ => {}
+        }
+        false
+    })
+}
+
+/// The number cells of an xls sheet formatted as percentages, by (row, column): from
+/// the BIFF8 records of its Workbook stream — FORMAT (custom codes), XF (each cell
+/// style's format), BOUNDSHEET8 (where the sheet starts), then the sheet's NUMBER, RK,
+/// MULRK and FORMULA cells with their XF index.
+fn xls_percent_cells(bytes: Vec<u8>, sheet: &str) -> Option<std::collections::HashSet<(u32, u32)>> {
+    use std::io::Read as _;
+    let mut file = cfb::CompoundFile::open(Cursor::new(bytes)).ok()?;
+    let mut stream = Vec::new();
+    let name = if file.exists("/Workbook") {
+        "/Workbook"
+    } else {
+        "/Book"
+    };
+    file.open_stream(name).ok()?.read_to_end(&mut stream).ok()?;
+    let u16_at = |b: &[u8], i: usize| b.get(i..i + 2).map(|x| u16::from_le_bytes([x[0], x[1]]));
+    let u32_at = |b: &[u8], i: usize| {
+        b.get(i..i + 4)
+            .map(|x| u32::from_le_bytes([x[0], x[1], x[2], x[3]]))
+    };
+    // Records: type, length, data.
+    let records = |from: usize| {
+        let stream = &stream;
+        let mut at = from;
+        std::iter::from_fn(move || {
+            let kind = u16_at(stream, at)?;
+            let len = usize::from(u16_at(stream, at + 2)?);
+            let data = stream.get(at + 4..at + 4 + len)?;
+            at += 4 + len;
+            Some((kind, data))
+        })
+    };
+    // Built-in formats 9 and 10 are `0%` and `0.00%`.
+    let mut percent_formats: std::collections::HashSet<u16> = [9, 10].into_iter().collect();
+    let mut xf_percent: Vec<bool> = Vec::new();
+    let mut sheet_at = None;
+    for (kind, data) in records(0) {
+        match kind {
+            0x041E => {
+                let (Some(ifmt), Some(cch)) = (u16_at(data, 0), u16_at(data, 2)) else {
+                    continue;
+                };
+                let high = data.get(4).is_some_and(|f| f & 1 == 1);
+                let text = data.get(5..).unwrap_or_default();
+                let code: String = if high {
+                    let units: Vec<u16> = text
+                        .chunks_exact(2)
+                        .take(usize::from(cch))
+                        .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                        .collect();
+                    String::from_utf16_lossy(&units)
+                } else {
+                    text.iter()
+                        .take(usize::from(cch))
+                        .map(|&b| char::from(b))
+                        .collect()
+                };
+                if percent_format(&code) {
+                    percent_formats.insert(ifmt);
+                }
+            }
+            0x00E0 => {
+                xf_percent.push(u16_at(data, 2).is_some_and(|ifmt| percent_formats.contains(&ifmt)))
+            }
+            0x0085 => {
+                let cch = usize::from(*data.get(6)?);
+                let high = data.get(7).is_some_and(|f| f & 1 == 1);
+                let text = data.get(8..).unwrap_or_default();
+                let found: String = if high {
+                    let units: Vec<u16> = text
+                        .chunks_exact(2)
+                        .take(cch)
+                        .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                        .collect();
+                    String::from_utf16_lossy(&units)
+                } else {
+                    text.iter().take(cch).map(|&b| char::from(b)).collect()
+                };
+                if found == sheet {
+                    sheet_at = u32_at(data, 0).map(|p| p as usize);
+                }
+            }
+            _ => {}
+        }
+    }
+    let is_percent_xf = |ixfe: Option<u16>| {
+        ixfe.and_then(|i| xf_percent.get(usize::from(i)))
+            .copied()
+            .unwrap_or(false)
+    };
+    let mut cells = std::collections::HashSet::new();
+    for (kind, data) in records(sheet_at?).skip(1) {
+        match kind {
+            0x000A => break, // EOF of the sheet
+            0x0203 | 0x027E | 0x0006 => {
+                if let (Some(row), Some(col)) = (u16_at(data, 0), u16_at(data, 2))
+                    && is_percent_xf(u16_at(data, 4))
+                {
+                    cells.insert((u32::from(row), u32::from(col)));
+                }
+            }
+            0x00BD => {
+                let (Some(row), Some(first)) = (u16_at(data, 0), u16_at(data, 2)) else {
+                    continue;
+                };
+                let count = data.len().saturating_sub(6) / 6;
+                for k in 0..count {
+                    if is_percent_xf(u16_at(data, 4 + 6 * k)) {
+                        cells.insert((u32::from(row), u32::from(first) + k as u32));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(cells)
+}
+
 fn is_percent(percent: &Percent, pos: (u32, u32)) -> bool {
     let styles = match percent {
         Percent::Styles(styles) => styles,
@@ -195,19 +329,7 @@ fn is_percent(percent: &Percent, pos: (u32, u32)) -> bool {
     let Some(format) = styles.get(pos).and_then(|s| s.number_format.as_ref()) else {
         return false;
     };
-    // A % outside quotes and brackets: `0%`, `0.00%`, not `"%"` text.
-    let mut quoted = false;
-    let mut bracket = false;
-    format.format_code.chars().any(|c| {
-        match c {
-            '"' => quoted = !quoted,
-            '[' => bracket = true,
-            ']' => bracket = false,
-            '%' if !quoted && !bracket => return true,
-            _ => {}
-        }
-        false
-    })
+    percent_format(&format.format_code)
 }
 
 fn to_csv(path: &str, sheet: &str, range: &Range<Data>, styles: &Percent) -> Grid {
@@ -262,6 +384,7 @@ fn cell_text(cell: &Data, period: bool, percent: bool) -> String {
     match cell {
         Data::Empty => String::new(),
         Data::String(s) => s.clone(),
+        Data::Int(i) if percent => format!("{}%", Decimal::from(*i) * Decimal::ONE_HUNDRED),
         Data::Int(i) => i.to_string(),
         Data::Float(f) => {
             // Rust prints the shortest decimal that reads back as the same double.
@@ -319,6 +442,7 @@ mod tests {
         assert_eq!(cell_text(&Data::Float(0.0088), false, true), "0.88%");
         assert_eq!(cell_text(&Data::Float(100.0), false, false), "100");
         assert_eq!(cell_text(&Data::Int(3), false, false), "3");
+        assert_eq!(cell_text(&Data::Int(1), false, true), "100%");
         assert_eq!(cell_text(&Data::Empty, false, false), "");
     }
 

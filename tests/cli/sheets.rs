@@ -52,19 +52,13 @@ fn an_ods_reads_as_its_csv_too() {
 }
 
 #[test]
-fn xls_percentages_are_flagged_as_fractions() {
-    // An .xls file's number formats are not exposed by calamine: a 95% cell reads as
-    // 0.95, which the fraction warning catches.
+fn an_xls_reads_as_its_csv_too() {
     let dir = Dir::new();
-    let name = "考核数据.xls";
-    let file = workbook(&dir, name);
-    let (code, _, stderr) = run(&dir, &["score", "-f", "csv", &file]);
-    assert_eq!(code, 0, "{stderr}");
-    assert!(
-        stderr.contains(&format!(
-            "{name}:考核数据!D5: warning: every value of `repair_timeliness` is at most 1"
-        )),
-        "{stderr}"
+    let csv = workbook(&dir, "考核数据.csv");
+    let xls = workbook(&dir, "考核数据.xls");
+    assert_eq!(
+        run(&dir, &["score", "-f", "csv", &xls]),
+        run(&dir, &["score", "-f", "csv", &csv])
     );
 }
 
@@ -98,4 +92,25 @@ fn kpis_own_workbook_reads_back_to_the_same_scores() {
     let original = run(&dir, &["score", "-f", "csv", "q.csv"]);
     let again = run(&dir, &["score", "-f", "csv", "--ignore-unknown", "q.xlsx"]);
     assert_eq!(again, original);
+}
+
+#[test]
+fn a_broken_workbook_is_an_error_not_a_crash() {
+    let dir = Dir::new();
+    let good = std::fs::read(tests_dir().join("fixtures/workbooks/考核数据.xls")).unwrap();
+    for (name, bytes) in [
+        ("junk.xlsx", b"PK\x03\x04 not really a zip".to_vec()),
+        ("junk.ods", b"\x00\x01\x02".to_vec()),
+        (
+            "junk.xls",
+            vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, 0],
+        ),
+        ("cut.xls", good[..good.len() / 2].to_vec()),
+    ] {
+        dir.write(name, &bytes);
+        let (code, _, stderr) = run(&dir, &["score", name]);
+        assert_eq!(code, 1, "{name}: {stderr}");
+        assert!(stderr.starts_with(&format!("{name}: ")), "{name}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+    }
 }
