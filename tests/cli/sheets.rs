@@ -114,3 +114,25 @@ fn a_broken_workbook_is_an_error_not_a_crash() {
         assert!(!stderr.contains("panicked"), "{name}: {stderr}");
     }
 }
+
+/// Text files as LibreOffice saves them from the same sheet: UTF-16 LE with a BOM and
+/// tabs (what Excel calls "Unicode text"), and GB18030 with semicolons.
+#[test]
+fn text_files_a_spreadsheet_saved_read_as_the_original() {
+    let dir = Dir::new();
+    let csv = workbook(&dir, "考核数据.csv");
+    let expected = run(&dir, &["score", "-f", "csv", &csv]);
+    for name in ["考核数据-utf16-tab.csv", "考核数据-gb18030-semicolon.csv"] {
+        let file = workbook(&dir, name);
+        let bytes = std::fs::read(dir.join(&file)).unwrap();
+        assert!(
+            std::str::from_utf8(&bytes).is_err(),
+            "{name} must not be UTF-8"
+        );
+        assert_eq!(
+            run(&dir, &["score", "-f", "csv", &file]),
+            expected,
+            "{name}"
+        );
+    }
+}
