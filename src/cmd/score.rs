@@ -234,11 +234,16 @@ impl Sink {
         } else {
             match stdout_kind() {
                 StdoutKind::File(mut file) => {
+                    // Only when writing at the file's end (`> out.csv`): in append
+                    // mode (`>> log.csv`) the offset is not where the output lands,
+                    // and cutting back to it would cut the file's earlier contents.
                     let start = file.stream_position()?;
-                    return Ok(Sink::InPlace(
-                        io::BufWriter::with_capacity(WRITE_BUFFER, file),
-                        start,
-                    ));
+                    if start == file.metadata()?.len() {
+                        return Ok(Sink::InPlace(
+                            io::BufWriter::with_capacity(WRITE_BUFFER, file),
+                            start,
+                        ));
+                    }
                 }
                 StdoutKind::Null => return Ok(Sink::Discard(io::sink())),
                 StdoutKind::Other => {}

@@ -242,3 +242,20 @@ fn a_late_disorder_falls_back_without_leaving_partial_output() {
         );
     }
 }
+
+#[test]
+fn appending_to_a_file_keeps_what_it_held_even_when_the_stream_falls_back() {
+    let dir = Dir::new();
+    let long = year();
+    dir.write("shuffled.csv", shuffled(&long))
+        .write("sorted.csv", &long);
+    let expected = run(&dir, &["score", "-f", "csv", "sorted.csv"], None).1;
+    std::fs::write(dir.join("log.csv"), "earlier runs\n").unwrap();
+    let file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(dir.join("log.csv"))
+        .unwrap();
+    let status = redirected(&dir, &["score", "-f", "csv", "shuffled.csv"], file);
+    assert!(status.success());
+    assert_eq!(dir.read("log.csv"), format!("earlier runs\n{expected}"));
+}
