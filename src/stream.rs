@@ -63,7 +63,10 @@ pub fn score(
     out: &mut dyn Write,
     on_card: &mut dyn FnMut(&ScoredCard),
 ) -> io::Result<Outcome> {
-    let (decoded, delimiter) = open(input, settings.read)?;
+    // A file that cannot be read is the buffered path's to report, by name.
+    let Ok((decoded, delimiter)) = open(input, settings.read) else {
+        return Ok(Outcome::Fallback);
+    };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)

@@ -516,3 +516,23 @@ fn output_to_a_fifo_is_written_directly() {
     let meta = std::fs::symlink_metadata(&fifo).unwrap();
     assert!(!meta.is_file(), "the fifo was replaced by a file");
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_that_cannot_be_read_is_named() {
+    // Root reads any file, so a read error is provoked with a file that fails on read.
+    for command in ["score", "check"] {
+        let output = Dir::new()
+            .kpi()
+            .args([command, "/proc/self/mem"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{command}");
+        let stderr = String::from_utf8_lossy(&output.stderr).to_string()
+            + &String::from_utf8_lossy(&output.stdout);
+        assert!(
+            stderr.contains("/proc/self/mem: cannot read: "),
+            "{command}: {stderr}"
+        );
+    }
+}
