@@ -10,6 +10,7 @@ use crate::diag::{Diagnostic, LineIndex, did_you_mean, quoted};
 use crate::encoding::{Encoding, decode};
 use crate::model::{Column, PeriodKind, Scorecard};
 use crate::period::Period;
+use crate::score::{CardError, MissingPolicy, ScoredCard, score_card};
 use crate::value::{Value, parse_value};
 
 /// How data files are read, resolved from the command line.
@@ -83,6 +84,34 @@ pub struct CardData {
     pub parts: Vec<Vec<Part>>,
     /// Per indicator, the constituent periods that had no value (under `--partial`).
     pub gaps: Vec<(usize, Vec<Period>)>,
+}
+
+impl CardData {
+    /// Scores the card (§4): its values, then the gaps a `--partial` roll-up left.
+    pub fn score(
+        &self,
+        def: &Scorecard,
+        missing: MissingPolicy,
+    ) -> Result<ScoredCard, Vec<CardError>> {
+        let values: Vec<_> = self
+            .values
+            .iter()
+            .map(|o| o.as_ref().and_then(|o| o.value).map(|v| v.amount))
+            .collect();
+        let score = score_card(def, self.key.kind, &values, missing)?;
+        Ok(ScoredCard {
+            subject: self.key.subject.clone(),
+            period: self.key.period_label(),
+            kind: self.key.kind,
+            score,
+            gaps: self
+                .gaps
+                .iter()
+                .map(|(i, periods)| (*i, periods.iter().map(ToString::to_string).collect()))
+                .collect(),
+            explain: Vec::new(),
+        })
+    }
 }
 
 /// One value that went into a rolled-up one.

@@ -26,8 +26,8 @@ use crate::model::{Column, PeriodKind, Scorecard};
 use crate::period::Period;
 use crate::render::CardWriter;
 use crate::rollup::roll_group;
-use crate::score::{MissingPolicy, ScoredCard, score_card};
-use crate::value::{Value, parse_value};
+use crate::score::{MissingPolicy, ScoredCard};
+use crate::value::parse_value;
 
 /// How the streaming path ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -696,27 +696,10 @@ impl Scorer<'_> {
         if card.values.iter().flatten().any(|o| o.invalid) {
             return false;
         }
-        let values: Vec<_> = card
-            .values
-            .iter()
-            .map(|o| o.as_ref().and_then(|o| o.value).map(|v: Value| v.amount))
-            .collect();
-        let Ok(score) = score_card(
-            self.settings.def,
-            card.key.kind,
-            &values,
-            self.settings.missing,
-        ) else {
-            return false;
-        };
-        self.done.push(ScoredCard {
-            subject: card.key.subject.clone(),
-            period: card.key.period_label(),
-            kind: card.key.kind,
-            score,
-            gaps: Vec::new(),
-            explain: Vec::new(),
-        });
+        match card.score(self.settings.def, self.settings.missing) {
+            Ok(scored) => self.done.push(scored),
+            Err(_) => return false,
+        }
         true
     }
 

@@ -8,7 +8,7 @@ use libfuzzer_sys::fuzz_target;
 use kpi::actuals::{Actuals, ReadOptions};
 use kpi::model::{Lang, PeriodKind};
 use kpi::render::{CardWriter, Format, RenderOptions, render};
-use kpi::score::{MissingPolicy, ScoredCard, score_card};
+use kpi::score::MissingPolicy;
 use kpi::stream::{self, Outcome, Settings};
 
 fuzz_target!(|data: &[u8]| {
@@ -36,18 +36,10 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut scored = Vec::new();
     for card in &cards {
-        let values: Vec<_> = card.values.iter().map(|o| o.as_ref().and_then(|o| o.value).map(|v| v.amount)).collect();
-        match score_card(&def, card.key.kind, &values, missing) {
-            Ok(score) => {
-                assert!(score.total >= rust_decimal::Decimal::ZERO);
-                scored.push(ScoredCard {
-                    subject: card.key.subject.clone(),
-                    period: card.key.period_label(),
-                    kind: card.key.kind,
-                    score,
-                    gaps: Vec::new(),
-                    explain: Vec::new(),
-                });
+        match card.score(&def, missing) {
+            Ok(card) => {
+                assert!(card.score.total >= rust_decimal::Decimal::ZERO);
+                scored.push(card);
             }
             Err(_) => problems += 1,
         }

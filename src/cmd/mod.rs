@@ -9,7 +9,7 @@ use crate::config;
 use crate::diag::Diagnostic;
 use crate::encoding::Encoding;
 use crate::model::{Lang, Scorecard};
-use crate::score::{CardError, MissingPolicy, ScoredCard, score_card};
+use crate::score::{CardError, MissingPolicy, ScoredCard};
 
 pub mod check;
 pub mod init;
@@ -279,28 +279,14 @@ pub fn score_all(loaded: &mut Loaded, missing: MissingPolicy, explain: bool) -> 
     let actuals = &loaded.actuals;
     let mut cards = Vec::with_capacity(loaded.cards.len());
     for card in &loaded.cards {
-        let values: Vec<_> = card
-            .values
-            .iter()
-            .map(|o| o.as_ref().and_then(|o| o.value).map(|v| v.amount))
-            .collect();
-        match score_card(def, card.key.kind, &values, missing) {
-            Ok(score) => cards.push(ScoredCard {
-                subject: card.key.subject.clone(),
-                period: card.key.period_label(),
-                kind: card.key.kind,
-                explain: if explain {
-                    crate::explain::explain_card(def, card, &score, &actuals.files)
-                } else {
-                    Vec::new()
-                },
-                score,
-                gaps: card
-                    .gaps
-                    .iter()
-                    .map(|(i, periods)| (*i, periods.iter().map(ToString::to_string).collect()))
-                    .collect(),
-            }),
+        match card.score(def, missing) {
+            Ok(mut scored) => {
+                if explain {
+                    scored.explain =
+                        crate::explain::explain_card(def, card, &scored.score, &actuals.files);
+                }
+                cards.push(scored);
+            }
             Err(errors) => {
                 let problems = card_problems(def, actuals, card, &errors);
                 loaded.diagnostics.extend(problems);
