@@ -11,6 +11,9 @@ Examples:
   kpi score actuals.csv                      score with ./kpi.toml or the built-in scorecard
   kpi score --format csv -o out.csv *.csv    several files into one CSV
   kpi score --period quarter q3.csv          data without a period column, scored as a quarter
+  kpi score --period year months.xlsx        a year of monthly data rolled up, from a workbook
+  kpi score -f html -o report.html m.csv     a printable report, one page per scorecard
+  kpi trend months.csv                       each office's months side by side
   kpi check actuals.csv                      report every problem in the config and data
   kpi init                                   write the built-in scorecard to ./kpi.toml to edit
   kpi targets                                show the scorecard in force
@@ -20,7 +23,8 @@ Exit status: 0 success, 1 invalid config or data, 2 usage error, 3 a total below
 /// Score KPI actuals against a weighted scorecard, exactly.
 ///
 /// kpi reads a scorecard definition (kpi.toml; the customer-service manager's form is
-/// built in) and CSV files of actual values, and prints banded, weighted scorecards.
+/// built in) and actual values from CSV files or workbooks, and prints banded, weighted
+/// scorecards as tables, CSV, JSON, Markdown, HTML or xlsx.
 #[derive(Debug, Parser)]
 #[command(name = "kpi", version, after_help = EXAMPLES)]
 pub struct Cli {
