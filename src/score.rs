@@ -577,6 +577,48 @@ mod tests {
     }
 
     #[test]
+    fn a_manager_on_every_built_in_target_meets_expectations() {
+        // SPEC §1: about 69 (`meets`). Month: W = 89; targets equal to best (shipping,
+        // complaints, complaint satisfaction, reports) score 100, the rest 60:
+        // 13.48 + 10.11 + 10.11 + 5.39 + 8.99 + 6.74 + 6.74 + 5.62 + 2.25 = 69.43.
+        let def = crate::config::parse(crate::config::BUILTIN, "builtin").unwrap();
+        let on_target = |kind| -> Vec<Option<Decimal>> {
+            def.indicators
+                .iter()
+                .map(|i| i.thresholds(kind).map(|t| t.target))
+                .collect()
+        };
+        let month = score_card(
+            &def,
+            PeriodKind::Month,
+            &on_target(PeriodKind::Month),
+            MissingPolicy::Error,
+        )
+        .unwrap();
+        let points: Vec<Option<Decimal>> = month.indicators.iter().map(|l| l.points).collect();
+        let expected = [
+            "13.48", "10.11", "10.11", "", "5.39", "8.99", "6.74", "", "6.74", "5.62", "2.25",
+        ];
+        for (got, want) in points.iter().zip(expected) {
+            assert_eq!(*got, (!want.is_empty()).then(|| d(want)));
+        }
+        assert_eq!(month.indicators[0].effective_weight, Some(d("22.47")));
+        assert_eq!(month.total, d("69.43"));
+        assert_eq!(month.band, Band::Meets);
+        // Quarter: all eleven assessed, W = 100: 60 × (20+15+15+5+8+10+6) / 100 + 100 ×
+        // (8+6+5+2) / 100 = 47.4 + 21 = 68.40.
+        let quarter = score_card(
+            &def,
+            PeriodKind::Quarter,
+            &on_target(PeriodKind::Quarter),
+            MissingPolicy::Error,
+        )
+        .unwrap();
+        assert_eq!(quarter.total, d("68.40"));
+        assert_eq!(quarter.band, Band::Meets);
+    }
+
+    #[test]
     fn nothing_to_score_is_an_error() {
         let def = card(vec![indicator("a", 100, Better::Higher, Some(repair()))]);
         assert_eq!(
