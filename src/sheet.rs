@@ -397,17 +397,18 @@ fn cell_text(cell: &Data, period: bool, percent: bool) -> String {
         Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
         Data::DateTime(dt) => {
             // Days since 1899-12-30 (Excel's epoch, past its 1900 leap-year slip).
-            let days = dt.as_f64().floor() as i64 - 25_569;
+            // Clamped to years 1900–9999 and beyond harmlessly: a serial is a day count.
+            let days = (dt.as_f64().clamp(-1e7, 1e7).floor() as i64) - 25_569;
             let date = crate::period::civil_date(days);
-            if period { date[..7].to_string() } else { date }
-        }
-        Data::DateTimeIso(s) => {
-            if period && s.len() >= 7 {
-                s[..7].to_string()
-            } else {
-                s.clone()
+            match date.get(..7) {
+                Some(month) if period => month.to_string(),
+                _ => date,
             }
         }
+        Data::DateTimeIso(s) => match s.get(..7) {
+            Some(month) if period => month.to_string(),
+            _ => s.clone(),
+        },
         Data::DurationIso(s) => s.clone(),
         Data::Error(e) => format!("{e}"),
     }
@@ -444,6 +445,19 @@ mod tests {
         assert_eq!(cell_text(&Data::Int(3), false, false), "3");
         assert_eq!(cell_text(&Data::Int(1), false, true), "100%");
         assert_eq!(cell_text(&Data::Empty, false, false), "");
+        assert_eq!(
+            cell_text(
+                &Data::DateTimeIso("2026-11-01T00:00:00".into()),
+                true,
+                false
+            ),
+            "2026-11"
+        );
+        // Not ASCII at the cut: kept whole, not sliced through a character.
+        assert_eq!(
+            cell_text(&Data::DateTimeIso("二〇二六年十一月".into()), true, false),
+            "二〇二六年十一月"
+        );
     }
 
     #[test]
