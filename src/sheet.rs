@@ -87,7 +87,28 @@ fn column_letters(mut column: usize) -> String {
 }
 
 /// Reads one sheet of a workbook as CSV text.
+///
+/// The workbook readers are not ours, and a malformed file has made one panic (an
+/// `assert_eq!` in calamine's compound-file code, found by `cargo fuzz`): a panic there
+/// is turned into an error naming the file, and its message is kept off the terminal.
 pub fn read(path: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<Grid, Box<Diagnostic>> {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_sheet(path, bytes, sheet)
+    }));
+    std::panic::set_hook(previous);
+    result.unwrap_or_else(|_| {
+        Err(Box::new(Diagnostic::error(
+            path,
+            0,
+            0,
+            "cannot read the workbook: it is damaged or not a workbook",
+        )))
+    })
+}
+
+fn read_sheet(path: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<Grid, Box<Diagnostic>> {
     let error = |message: String| Box::new(Diagnostic::error(path, 0, 0, message));
     let lower = path.to_ascii_lowercase();
     let ods = lower.ends_with(".ods").then(|| bytes.clone());

@@ -72,3 +72,21 @@ fn stream_card_of_skipped_rows() {
     assert_eq!(outputs[1], outputs[0]);
     assert_eq!(outputs[2], outputs[0]);
 }
+
+/// A damaged .xls made calamine's compound-file reader panic (`assert_eq!` on a
+/// sector length); it is an error naming the file now.
+#[test]
+fn calamine_cfb_assert() {
+    let dir = Dir::new();
+    dir.write("damaged.xls", regression("calamine-cfb-assert.bin"));
+    let output = dir
+        .kpi()
+        .args(["score", "damaged.xls"])
+        .output()
+        .expect("running kpi");
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "damaged.xls: cannot read the workbook: it is damaged or not a workbook\n"
+    );
+}

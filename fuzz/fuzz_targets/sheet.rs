@@ -1,0 +1,17 @@
+//! Any bytes as a workbook (.xlsx, .xls or .ods): a grid of text or an error, never
+//! a panic; the grid then reads as actuals without one either.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+const NAMES: [&str; 3] = ["book.xlsx", "book.xls", "book.ods"];
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&selector, bytes)) = data.split_first() else { return };
+    let name = NAMES[usize::from(selector) % NAMES.len()];
+    if let Ok(grid) = kpi::sheet::read(name, bytes.to_vec(), None) {
+        let def = kpi::config::parse(kpi::config::BUILTIN, "builtin").expect("the built-in card");
+        let mut actuals = kpi::actuals::Actuals::new();
+        let _ = actuals.read(&def, name, grid.csv.as_bytes(), &kpi::actuals::ReadOptions::default());
+    }
+});
