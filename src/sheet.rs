@@ -111,6 +111,25 @@ pub fn read(path: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<Grid, Box
 fn read_sheet(path: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<Grid, Box<Diagnostic>> {
     let error = |message: String| Box::new(Diagnostic::error(path, 0, 0, message));
     let lower = path.to_ascii_lowercase();
+    // The reader lays each sheet out as a dense grid of its cells' bounding box: a
+    // small file naming cell A1 and cell XFD1048576 would take gigabytes. Such a sparse
+    // sheet is refused before it is read.
+    let shape = if lower.ends_with(".xls") {
+        // A compound file the `cfb` crate cannot open is damaged: not handed on.
+        Some(xls_shape(&bytes).ok_or_else(|| {
+            error("cannot read the workbook: it is damaged or not a workbook".into())
+        })?)
+    } else if lower.ends_with(".xlsx") || lower.ends_with(".xlsm") {
+        xlsx_shape(&bytes)
+    } else {
+        None
+    };
+    if let Some(shape) = shape.filter(Shape::too_sparse) {
+        return Err(error(format!(
+            "a sheet spans {} rows × {} columns for {} cells; kpi reads sheets whose cells fill their extent",
+            shape.rows, shape.columns, shape.cells
+        )));
+    }
     let ods = lower.ends_with(".ods").then(|| bytes.clone());
     let xls = lower.ends_with(".xls").then(|| bytes.clone());
     let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
@@ -204,6 +223,137 @@ fn ods_percent_cells(bytes: Vec<u8>, sheet: &str) -> Option<std::collections::Ha
             _ => {}
         }
     }
+}
+
+/// The largest sheet of a workbook: its extent and how many cells it holds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Shape {
+    rows: u64,
+    columns: u64,
+    cells: u64,
+}
+
+impl Shape {
+    /// Whether laying the sheet out as a grid would take far more than the cells do.
+    fn too_sparse(&self) -> bool {
+        let area = self.rows * self.columns;
+        area > 1_000_000 && area > 16 * (self.cells + 1)
+    }
+
+    fn widest(self, other: Shape) -> Shape {
+        if other.rows * other.columns > self.rows * self.columns {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+/// The extent of the sparsest-looking sheet of an xlsx: from every `<c r="…">` of
+/// every worksheet part.
+fn xlsx_shape(bytes: &[u8]) -> Option<Shape> {
+    use quick_xml::events::Event;
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let names: Vec<String> = archive
+        .file_names()
+        .flatten()
+        .filter(|n| n.starts_with("xl/worksheets/") && n.ends_with(".xml"))
+        .map(|n| n.to_string())
+        .collect();
+    let mut widest = Shape::default();
+    for name in names {
+        let mut xml = String::new();
+        // A part that will not inflate is the reader's to report.
+        let part = archive.by_name(&name).ok()?;
+        std::io::Read::read_to_string(&mut std::io::Read::take(part, 1 << 30), &mut xml).ok()?;
+        let mut reader = quick_xml::Reader::from_str(&xml);
+        let mut shape = Shape::default();
+        loop {
+            match reader.read_event() {
+                Ok(Event::Start(e) | Event::Empty(e)) if e.name().into_inner() == "c" => {
+                    shape.cells += 1;
+                    let reference = e.attributes().flatten().find(|a| a.key.into_inner() == "r");
+                    if let Some((row, column)) = reference.and_then(|a| cell_position(&a.value)) {
+                        shape.rows = shape.rows.max(row + 1);
+                        shape.columns = shape.columns.max(column + 1);
+                    }
+                }
+                Ok(Event::Eof) | Err(_) => break,
+                _ => {}
+            }
+        }
+        widest = widest.widest(shape);
+    }
+    Some(widest)
+}
+
+/// `C7` → (6, 2), 0-based.
+fn cell_position(reference: &str) -> Option<(u64, u64)> {
+    let letters = reference.bytes().take_while(u8::is_ascii_uppercase).count();
+    let column = reference[..letters]
+        .bytes()
+        .try_fold(0u64, |n, b| {
+            n.checked_mul(26)?.checked_add(u64::from(b - b'A' + 1))
+        })?
+        .checked_sub(1)?;
+    let row: u64 = reference[letters..].parse().ok()?;
+    Some((row.checked_sub(1)?, column))
+}
+
+/// The extent of the sparsest-looking sheet of an xls, from its BIFF cell records.
+fn xls_shape(bytes: &[u8]) -> Option<Shape> {
+    use std::io::Read as _;
+    let mut file = cfb::CompoundFile::open(Cursor::new(bytes)).ok()?;
+    let mut stream = Vec::new();
+    let name = if file.exists("/Workbook") {
+        "/Workbook"
+    } else {
+        "/Book"
+    };
+    file.open_stream(name).ok()?.read_to_end(&mut stream).ok()?;
+    let mut widest = Shape::default();
+    let mut shape = Shape::default();
+    let mut at = 0;
+    while let Some(header) = stream.get(at..at + 4) {
+        let kind = u16::from_le_bytes([header[0], header[1]]);
+        let len = usize::from(u16::from_le_bytes([header[2], header[3]]));
+        let data = stream.get(at + 4..at + 4 + len).unwrap_or_default();
+        at += 4 + len;
+        let row_col = |d: &[u8]| {
+            d.get(0..4).map(|x| {
+                (
+                    u64::from(u16::from_le_bytes([x[0], x[1]])),
+                    u64::from(u16::from_le_bytes([x[2], x[3]])),
+                )
+            })
+        };
+        match kind {
+            0x0809 => shape = Shape::default(),      // BOF: a new substream
+            0x000A => widest = widest.widest(shape), // EOF
+            // NUMBER, RK, FORMULA, LABELSST, LABEL, BLANK, BOOLERR: one cell each
+            0x0203 | 0x027E | 0x0006 | 0x00FD | 0x0204 | 0x0201 | 0x0205 => {
+                if let Some((row, column)) = row_col(data) {
+                    shape.cells += 1;
+                    shape.rows = shape.rows.max(row + 1);
+                    shape.columns = shape.columns.max(column + 1);
+                }
+            }
+            // MULRK, MULBLANK: a run of cells, the last column at the end
+            0x00BD | 0x00BE => {
+                if let (Some((row, first)), Some(last)) = (
+                    row_col(data),
+                    data.len().checked_sub(2).and_then(|i| data.get(i..i + 2)),
+                ) {
+                    let last = u64::from(u16::from_le_bytes([last[0], last[1]]));
+                    shape.cells += last.saturating_sub(first) + 1;
+                    shape.rows = shape.rows.max(row + 1);
+                    shape.columns = shape.columns.max(last + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(widest)
 }
 
 /// Whether a number format code shows a percentage: a `%` outside quotes and brackets
@@ -438,6 +588,34 @@ fn cell_text(cell: &Data, period: bool, percent: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sparse_sheets_are_told_apart_from_full_ones() {
+        assert_eq!(cell_position("A1"), Some((0, 0)));
+        assert_eq!(cell_position("C7"), Some((6, 2)));
+        assert_eq!(cell_position("XFD1048576"), Some((1_048_575, 16_383)));
+        assert_eq!(cell_position("7"), None);
+        let full = Shape {
+            rows: 100_000,
+            columns: 20,
+            cells: 2_000_000,
+        };
+        let sparse = Shape {
+            rows: 1_048_576,
+            columns: 16_384,
+            cells: 2,
+        };
+        assert!(!full.too_sparse());
+        assert!(sparse.too_sparse());
+        assert!(
+            !Shape {
+                rows: 1000,
+                columns: 1000,
+                cells: 1
+            }
+            .too_sparse()
+        );
+    }
 
     #[test]
     fn column_names() {

@@ -90,3 +90,21 @@ fn calamine_cfb_assert() {
         "damaged.xls: cannot read the workbook: it is damaged or not a workbook\n"
     );
 }
+
+/// A damaged .xls whose cells spanned 5,377 rows × 12,292 columns made the workbook
+/// reader lay out a grid of gigabytes (out of memory); it is refused now.
+#[test]
+fn xls_sparse_oom() {
+    let dir = Dir::new();
+    dir.write("damaged.xls", regression("xls-sparse-oom.bin"));
+    let output = dir
+        .kpi()
+        .args(["score", "damaged.xls"])
+        .output()
+        .expect("running kpi");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&output.stderr)
+            .starts_with("damaged.xls: cannot read the workbook")
+    );
+}

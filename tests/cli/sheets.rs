@@ -136,3 +136,20 @@ fn text_files_a_spreadsheet_saved_read_as_the_original() {
         );
     }
 }
+
+#[test]
+fn a_sheet_that_is_nearly_all_empty_extent_is_refused() {
+    // Two cells, at A1 and XFD1048576: laid out as a grid, 17 billion cells.
+    let dir = Dir::new();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "subject").unwrap();
+    sheet.write_string(1_048_575, 16_383, "far away").unwrap();
+    book.save(dir.join("sparse.xlsx")).unwrap();
+    let (code, _, stderr) = run(&dir, &["score", "sparse.xlsx"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        stderr,
+        "sparse.xlsx: a sheet spans 1048576 rows × 16384 columns for 2 cells; kpi reads sheets whose cells fill their extent\n"
+    );
+}
