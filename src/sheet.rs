@@ -328,7 +328,24 @@ fn xls_shape(bytes: &[u8]) -> Option<Shape> {
             })
         };
         match kind {
-            0x0809 => shape = Shape::default(),      // BOF: a new substream
+            0x0809 => shape = Shape::default(), // BOF: a new substream
+            // DIMENSIONS, which the reader trusts to reserve room for the cells.
+            0x0200 => {
+                let u32_at = |i: usize| {
+                    data.get(i..i + 4)
+                        .map(|x| u64::from(u32::from_le_bytes([x[0], x[1], x[2], x[3]])))
+                };
+                let u16_at = |i: usize| {
+                    data.get(i..i + 2)
+                        .map(|x| u64::from(u16::from_le_bytes([x[0], x[1]])))
+                };
+                if let (Some(first_row), Some(last_row), Some(first_col), Some(last_col)) =
+                    (u32_at(0), u32_at(4), u16_at(8), u16_at(10))
+                {
+                    shape.rows = shape.rows.max(last_row.saturating_sub(first_row) + 1);
+                    shape.columns = shape.columns.max(last_col.saturating_sub(first_col) + 1);
+                }
+            }
             0x000A => widest = widest.widest(shape), // EOF
             // NUMBER, RK, FORMULA, LABELSST, LABEL, BLANK, BOOLERR: one cell each
             0x0203 | 0x027E | 0x0006 | 0x00FD | 0x0204 | 0x0201 | 0x0205 => {
@@ -353,7 +370,8 @@ fn xls_shape(bytes: &[u8]) -> Option<Shape> {
             _ => {}
         }
     }
-    Some(widest)
+    // A substream cut short, without its EOF, counts too.
+    Some(widest.widest(shape))
 }
 
 /// Whether a number format code shows a percentage: a `%` outside quotes and brackets

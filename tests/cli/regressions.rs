@@ -108,3 +108,23 @@ fn xls_sparse_oom() {
             .starts_with("damaged.xls: cannot read the workbook")
     );
 }
+
+/// An .xls whose DIMENSIONS record claimed 369 million rows × 64,001 columns, with no
+/// EOF after it: the workbook reader reserved room for them all and the allocation
+/// failed (an abort, which no `catch_unwind` catches). It is refused before reading.
+#[test]
+fn xls_dimensions_alloc() {
+    let dir = Dir::new();
+    dir.write("damaged.xls", regression("xls-dimensions-alloc.bin"));
+    let output = dir
+        .kpi()
+        .args(["score", "damaged.xls"])
+        .output()
+        .expect("running kpi");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("damaged.xls: a sheet spans 369098753 rows"),
+        "{stderr}"
+    );
+}
