@@ -128,3 +128,18 @@ fn xls_dimensions_alloc() {
         "{stderr}"
     );
 }
+
+/// An .xls whose compound-file container made the workbook reader's own container
+/// code reserve 2 GB; the reader now only sees a container `kpi` wrote.
+#[test]
+fn xls_container_alloc() {
+    let dir = Dir::new();
+    dir.write("damaged.xls", regression("xls-container-alloc.bin"));
+    let output = dir
+        .kpi()
+        .args(["score", "damaged.xls"])
+        .output()
+        .expect("running kpi");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).starts_with("damaged.xls: "));
+}
