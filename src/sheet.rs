@@ -130,6 +130,14 @@ fn read_sheet(path: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<Grid, B
             shape.rows, shape.columns, shape.cells
         )));
     }
+    // An .xlsx or .ods is a zip archive. Anything else (a password-protected xlsx is a
+    // compound file) goes no further: the reader's compound-file code has been made to
+    // loop on a damaged one (found by fuzzing).
+    if !lower.ends_with(".xls") && !bytes.starts_with(b"PK") {
+        return Err(error(
+            "cannot read the workbook: it is not a zip archive (damaged, password-protected, or not an .xlsx/.ods)".into(),
+        ));
+    }
     let bytes = if lower.ends_with(".xls") {
         rebuild_xls(&bytes).ok_or_else(|| {
             error("cannot read the workbook: it is damaged or not a workbook".into())
@@ -139,8 +147,22 @@ fn read_sheet(path: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<Grid, B
     };
     let ods = lower.ends_with(".ods").then(|| bytes.clone());
     let xls = lower.ends_with(".xls").then(|| bytes.clone());
-    let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
-        .map_err(|e| error(format!("cannot read the workbook: {e}")))?;
+    // The reader for the file's kind only: guessing would hand any bytes to each.
+    let cursor = Cursor::new(bytes);
+    let opened = if lower.ends_with(".xls") {
+        calamine::open_workbook_from_rs(cursor)
+            .map(Sheets::Xls)
+            .map_err(|e| e.to_string())
+    } else if lower.ends_with(".ods") {
+        calamine::open_workbook_from_rs(cursor)
+            .map(Sheets::Ods)
+            .map_err(|e| e.to_string())
+    } else {
+        calamine::open_workbook_from_rs(cursor)
+            .map(Sheets::Xlsx)
+            .map_err(|e| e.to_string())
+    };
+    let mut workbook = opened.map_err(|e| error(format!("cannot read the workbook: {e}")))?;
     let names = workbook.sheet_names();
     let name = match sheet {
         Some(wanted) => names

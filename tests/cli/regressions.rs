@@ -143,3 +143,24 @@ fn xls_container_alloc() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).starts_with("damaged.xls: "));
 }
+
+/// A compound file (as a password-protected xlsx is) named .xlsx: the workbook
+/// reader's password check looped on its damaged container, using memory without end.
+#[test]
+fn xlsx_that_is_a_compound_file() {
+    let dir = Dir::new();
+    dir.write(
+        "damaged.xlsx",
+        regression("xlsx-that-is-a-compound-file.bin"),
+    );
+    let output = dir
+        .kpi()
+        .args(["score", "damaged.xlsx"])
+        .output()
+        .expect("running kpi");
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "damaged.xlsx: cannot read the workbook: it is not a zip archive (damaged, password-protected, or not an .xlsx/.ods)\n"
+    );
+}
