@@ -67,5 +67,5 @@ check "the chart's bars are drawn ($bars pixels in bar colours)" '[ "$bars" -gt 
 png_bytes=$(stat -c %s "$work/report.png")
 check "a screenshot was taken ($png_bytes bytes)" '[ "$png_bytes" -gt 20000 ]'
 if [ -n "${1:-}" ]; then cp "$work/report.png" "$1"; echo "kept $1"; fi
-echo "browser test: $passed passed, $fail failed"
+echo "browser: $passed passed, $fail failed"
 [ "$fail" -eq 0 ]
