@@ -114,11 +114,16 @@ fn read_sheet(path: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<Grid, B
     // The reader lays each sheet out as a dense grid of its cells' bounding box: a
     // small file naming cell A1 and cell XFD1048576 would take gigabytes. Such a sparse
     // sheet is refused before it is read.
-    let shape = if lower.ends_with(".xls") {
-        // A compound file the `cfb` crate cannot open is damaged: not handed on.
-        Some(xls_shape(&bytes).ok_or_else(|| {
-            error("cannot read the workbook: it is damaged or not a workbook".into())
-        })?)
+    let damaged = || error("cannot read the workbook: it is damaged or not a workbook".into());
+    // An .xls's BIFF records, read once: for its extent, its percent cells, and the
+    // compound file the reader is given. One the `cfb` crate cannot open is damaged.
+    let biff = if lower.ends_with(".xls") {
+        Some(workbook_stream(&bytes).ok_or_else(damaged)?)
+    } else {
+        None
+    };
+    let shape = if let Some((_, stream)) = &biff {
+        Some(xls_shape(stream))
     } else if lower.ends_with(".xlsx") || lower.ends_with(".xlsm") {
         xlsx_shape(&bytes)
     } else {
@@ -138,15 +143,11 @@ fn read_sheet(path: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<Grid, B
             "cannot read the workbook: it is not a zip archive (damaged, password-protected, or not an .xlsx/.ods)".into(),
         ));
     }
-    let bytes = if lower.ends_with(".xls") {
-        rebuild_xls(&bytes).ok_or_else(|| {
-            error("cannot read the workbook: it is damaged or not a workbook".into())
-        })?
-    } else {
-        bytes
+    let bytes = match &biff {
+        Some((name, stream)) => rebuild_xls(name, stream).ok_or_else(damaged)?,
+        None => bytes,
     };
     let ods = lower.ends_with(".ods").then(|| bytes.clone());
-    let xls = lower.ends_with(".xls").then(|| bytes.clone());
     // The reader for the file's kind only: guessing would hand any bytes to each.
     let cursor = Cursor::new(bytes);
     let opened = if lower.ends_with(".xls") {
@@ -182,10 +183,12 @@ fn read_sheet(path: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<Grid, B
     let range = workbook
         .worksheet_range(&name)
         .map_err(|e| error(format!("cannot read sheet {name:?}: {e}")))?;
-    let percent = match (&mut workbook, ods, xls) {
+    let percent = match (&mut workbook, ods, &biff) {
         (Sheets::Xlsx(xlsx), _, _) => Percent::Styles(xlsx.worksheet_style(&name).ok()),
         (_, Some(bytes), _) => Percent::Cells(ods_percent_cells(bytes, &name).unwrap_or_default()),
-        (_, _, Some(bytes)) => Percent::Cells(xls_percent_cells(bytes, &name).unwrap_or_default()),
+        (_, _, Some((_, stream))) => {
+            Percent::Cells(xls_percent_cells(stream, &name).unwrap_or_default())
+        }
         _ => Percent::Unknown,
     };
     Ok(to_csv(path, &name, &range, &percent))
@@ -329,74 +332,91 @@ fn cell_position(reference: &str) -> Option<(u64, u64)> {
     Some((row.checked_sub(1)?, column))
 }
 
-/// An xls's Workbook stream in a fresh compound file: the reader's own compound-file
-/// code has been made to reserve gigabytes by a damaged container (found by fuzzing),
-/// so it only ever sees a container written here. `None` when the file is not one.
-fn rebuild_xls(bytes: &[u8]) -> Option<Vec<u8>> {
-    use std::io::{Read as _, Write as _};
-    let mut source = cfb::CompoundFile::open(Cursor::new(bytes)).ok()?;
-    let name = if source.exists("/Workbook") {
-        "/Workbook"
-    } else {
-        "/Book"
-    };
-    let mut stream = Vec::new();
-    source
-        .open_stream(name)
-        .ok()?
-        .read_to_end(&mut stream)
-        .ok()?;
-    let mut fresh =
-        cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::new())).ok()?;
-    fresh.create_stream(name).ok()?.write_all(&stream).ok()?;
-    fresh.flush().ok()?;
-    Some(fresh.into_inner().into_inner())
-}
-
-/// The extent of the sparsest-looking sheet of an xls, from its BIFF cell records.
-fn xls_shape(bytes: &[u8]) -> Option<Shape> {
+/// An xls's Workbook stream (or a BIFF5 file's Book stream): its name and bytes.
+fn workbook_stream(bytes: &[u8]) -> Option<(&'static str, Vec<u8>)> {
     use std::io::Read as _;
     let mut file = cfb::CompoundFile::open(Cursor::new(bytes)).ok()?;
-    let mut stream = Vec::new();
     let name = if file.exists("/Workbook") {
         "/Workbook"
     } else {
         "/Book"
     };
+    let mut stream = Vec::new();
     file.open_stream(name).ok()?.read_to_end(&mut stream).ok()?;
+    Some((name, stream))
+}
+
+/// The BIFF records of a Workbook stream from byte `from`: type and data.
+fn records(stream: &[u8], from: usize) -> impl Iterator<Item = (u16, &[u8])> {
+    let mut at = from;
+    std::iter::from_fn(move || {
+        let kind = u16_at(stream, at)?;
+        let len = usize::from(u16_at(stream, at + 2)?);
+        let data = stream.get(at + 4..at + 4 + len)?;
+        at += 4 + len;
+        Some((kind, data))
+    })
+}
+
+fn u16_at(bytes: &[u8], i: usize) -> Option<u16> {
+    bytes
+        .get(i..i + 2)
+        .map(|x| u16::from_le_bytes([x[0], x[1]]))
+}
+
+fn u32_at(bytes: &[u8], i: usize) -> Option<u32> {
+    bytes
+        .get(i..i + 4)
+        .map(|x| u32::from_le_bytes([x[0], x[1], x[2], x[3]]))
+}
+
+/// A BIFF8 string's `count` characters: one byte each, or UTF-16 when `wide`.
+fn biff_text(text: &[u8], count: usize, wide: bool) -> String {
+    if wide {
+        let units: Vec<u16> = text
+            .chunks_exact(2)
+            .take(count)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect();
+        String::from_utf16_lossy(&units)
+    } else {
+        text.iter().take(count).map(|&b| char::from(b)).collect()
+    }
+}
+
+/// The Workbook stream in a fresh compound file: the reader's own compound-file code
+/// has been made to reserve gigabytes by a damaged container (found by fuzzing), so it
+/// only ever sees a container written here.
+fn rebuild_xls(name: &str, stream: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Write as _;
+    let mut fresh =
+        cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::new())).ok()?;
+    fresh.create_stream(name).ok()?.write_all(stream).ok()?;
+    fresh.flush().ok()?;
+    Some(fresh.into_inner().into_inner())
+}
+
+/// The extent of the sparsest-looking sheet of an xls, from its BIFF cell records.
+fn xls_shape(stream: &[u8]) -> Shape {
     let mut widest = Shape::default();
     let mut shape = Shape::default();
-    let mut at = 0;
-    while let Some(header) = stream.get(at..at + 4) {
-        let kind = u16::from_le_bytes([header[0], header[1]]);
-        let len = usize::from(u16::from_le_bytes([header[2], header[3]]));
-        let data = stream.get(at + 4..at + 4 + len).unwrap_or_default();
-        at += 4 + len;
-        let row_col = |d: &[u8]| {
-            d.get(0..4).map(|x| {
-                (
-                    u64::from(u16::from_le_bytes([x[0], x[1]])),
-                    u64::from(u16::from_le_bytes([x[2], x[3]])),
-                )
-            })
-        };
+    let row_col = |d: &[u8]| Some((u64::from(u16_at(d, 0)?), u64::from(u16_at(d, 2)?)));
+    for (kind, data) in records(stream, 0) {
         match kind {
             0x0809 => shape = Shape::default(), // BOF: a new substream
             // DIMENSIONS, which the reader trusts to reserve room for the cells.
             0x0200 => {
-                let u32_at = |i: usize| {
-                    data.get(i..i + 4)
-                        .map(|x| u64::from(u32::from_le_bytes([x[0], x[1], x[2], x[3]])))
-                };
-                let u16_at = |i: usize| {
-                    data.get(i..i + 2)
-                        .map(|x| u64::from(u16::from_le_bytes([x[0], x[1]])))
-                };
-                if let (Some(first_row), Some(last_row), Some(first_col), Some(last_col)) =
-                    (u32_at(0), u32_at(4), u16_at(8), u16_at(10))
+                let rows = (u32_at(data, 0), u32_at(data, 4));
+                let columns = (u16_at(data, 8), u16_at(data, 10));
+                if let ((Some(first_row), Some(last_row)), (Some(first_col), Some(last_col))) =
+                    (rows, columns)
                 {
-                    shape.rows = shape.rows.max(last_row.saturating_sub(first_row) + 1);
-                    shape.columns = shape.columns.max(last_col.saturating_sub(first_col) + 1);
+                    shape.rows = shape
+                        .rows
+                        .max(u64::from(last_row.saturating_sub(first_row)) + 1);
+                    shape.columns = shape
+                        .columns
+                        .max(u64::from(last_col.saturating_sub(first_col)) + 1);
                 }
             }
             0x000A => widest = widest.widest(shape), // EOF
@@ -410,11 +430,9 @@ fn xls_shape(bytes: &[u8]) -> Option<Shape> {
             }
             // MULRK, MULBLANK: a run of cells, the last column at the end
             0x00BD | 0x00BE => {
-                if let (Some((row, first)), Some(last)) = (
-                    row_col(data),
-                    data.len().checked_sub(2).and_then(|i| data.get(i..i + 2)),
-                ) {
-                    let last = u64::from(u16::from_le_bytes([last[0], last[1]]));
+                let last = data.len().checked_sub(2).and_then(|i| u16_at(data, i));
+                if let (Some((row, first)), Some(last)) = (row_col(data), last) {
+                    let last = u64::from(last);
                     shape.cells += last.saturating_sub(first) + 1;
                     shape.rows = shape.rows.max(row + 1);
                     shape.columns = shape.columns.max(last + 1);
@@ -424,7 +442,7 @@ fn xls_shape(bytes: &[u8]) -> Option<Shape> {
         }
     }
     // A substream cut short, without its EOF, counts too.
-    Some(widest.widest(shape))
+    widest.widest(shape)
 }
 
 /// Whether a number format code shows a percentage: a `%` outside quotes and brackets
@@ -448,58 +466,19 @@ fn percent_format(code: &str) -> bool {
 /// the BIFF8 records of its Workbook stream — FORMAT (custom codes), XF (each cell
 /// style's format), BOUNDSHEET8 (where the sheet starts), then the sheet's NUMBER, RK,
 /// MULRK and FORMULA cells with their XF index.
-fn xls_percent_cells(bytes: Vec<u8>, sheet: &str) -> Option<std::collections::HashSet<(u32, u32)>> {
-    use std::io::Read as _;
-    let mut file = cfb::CompoundFile::open(Cursor::new(bytes)).ok()?;
-    let mut stream = Vec::new();
-    let name = if file.exists("/Workbook") {
-        "/Workbook"
-    } else {
-        "/Book"
-    };
-    file.open_stream(name).ok()?.read_to_end(&mut stream).ok()?;
-    let u16_at = |b: &[u8], i: usize| b.get(i..i + 2).map(|x| u16::from_le_bytes([x[0], x[1]]));
-    let u32_at = |b: &[u8], i: usize| {
-        b.get(i..i + 4)
-            .map(|x| u32::from_le_bytes([x[0], x[1], x[2], x[3]]))
-    };
-    // Records: type, length, data.
-    let records = |from: usize| {
-        let stream = &stream;
-        let mut at = from;
-        std::iter::from_fn(move || {
-            let kind = u16_at(stream, at)?;
-            let len = usize::from(u16_at(stream, at + 2)?);
-            let data = stream.get(at + 4..at + 4 + len)?;
-            at += 4 + len;
-            Some((kind, data))
-        })
-    };
+fn xls_percent_cells(stream: &[u8], sheet: &str) -> Option<std::collections::HashSet<(u32, u32)>> {
     // Built-in formats 9 and 10 are `0%` and `0.00%`.
     let mut percent_formats: std::collections::HashSet<u16> = [9, 10].into_iter().collect();
     let mut xf_percent: Vec<bool> = Vec::new();
     let mut sheet_at = None;
-    for (kind, data) in records(0) {
+    for (kind, data) in records(stream, 0) {
         match kind {
             0x041E => {
                 let (Some(ifmt), Some(cch)) = (u16_at(data, 0), u16_at(data, 2)) else {
                     continue;
                 };
-                let high = data.get(4).is_some_and(|f| f & 1 == 1);
-                let text = data.get(5..).unwrap_or_default();
-                let code: String = if high {
-                    let units: Vec<u16> = text
-                        .chunks_exact(2)
-                        .take(usize::from(cch))
-                        .map(|c| u16::from_le_bytes([c[0], c[1]]))
-                        .collect();
-                    String::from_utf16_lossy(&units)
-                } else {
-                    text.iter()
-                        .take(usize::from(cch))
-                        .map(|&b| char::from(b))
-                        .collect()
-                };
+                let wide = data.get(4).is_some_and(|f| f & 1 == 1);
+                let code = biff_text(data.get(5..).unwrap_or_default(), usize::from(cch), wide);
                 if percent_format(&code) {
                     percent_formats.insert(ifmt);
                 }
@@ -509,18 +488,8 @@ fn xls_percent_cells(bytes: Vec<u8>, sheet: &str) -> Option<std::collections::Ha
             }
             0x0085 => {
                 let cch = usize::from(*data.get(6)?);
-                let high = data.get(7).is_some_and(|f| f & 1 == 1);
-                let text = data.get(8..).unwrap_or_default();
-                let found: String = if high {
-                    let units: Vec<u16> = text
-                        .chunks_exact(2)
-                        .take(cch)
-                        .map(|c| u16::from_le_bytes([c[0], c[1]]))
-                        .collect();
-                    String::from_utf16_lossy(&units)
-                } else {
-                    text.iter().take(cch).map(|&b| char::from(b)).collect()
-                };
+                let wide = data.get(7).is_some_and(|f| f & 1 == 1);
+                let found = biff_text(data.get(8..).unwrap_or_default(), cch, wide);
                 if found == sheet {
                     sheet_at = u32_at(data, 0).map(|p| p as usize);
                 }
@@ -534,7 +503,7 @@ fn xls_percent_cells(bytes: Vec<u8>, sheet: &str) -> Option<std::collections::Ha
             .unwrap_or(false)
     };
     let mut cells = std::collections::HashSet::new();
-    for (kind, data) in records(sheet_at?).skip(1) {
+    for (kind, data) in records(stream, sheet_at?).skip(1) {
         match kind {
             0x000A => break, // EOF of the sheet
             0x0203 | 0x027E | 0x0006 => {
