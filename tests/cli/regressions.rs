@@ -3,6 +3,21 @@
 
 use crate::util::{Dir, tests_dir};
 
+/// `kpi score` on a regression input saved as `as_name`: its exit code and stderr.
+fn score_saved_as(input: &str, as_name: &str) -> (Option<i32>, String) {
+    let dir = Dir::new();
+    dir.write(as_name, regression(input));
+    let output = dir
+        .kpi()
+        .args(["score", as_name])
+        .output()
+        .expect("running kpi");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).to_string(),
+    )
+}
+
 fn regression(name: &str) -> Vec<u8> {
     let bytes =
         std::fs::read(tests_dir().join("regressions").join(name)).expect("a regression input");
@@ -77,16 +92,10 @@ fn stream_card_of_skipped_rows() {
 /// sector length); it is an error naming the file now.
 #[test]
 fn calamine_cfb_assert() {
-    let dir = Dir::new();
-    dir.write("damaged.xls", regression("calamine-cfb-assert.bin"));
-    let output = dir
-        .kpi()
-        .args(["score", "damaged.xls"])
-        .output()
-        .expect("running kpi");
-    assert_eq!(output.status.code(), Some(1));
+    let (code, stderr) = score_saved_as("calamine-cfb-assert.bin", "damaged.xls");
+    assert_eq!(code, Some(1));
     assert_eq!(
-        String::from_utf8_lossy(&output.stderr),
+        stderr,
         "damaged.xls: cannot read the workbook: it is damaged or not a workbook\n"
     );
 }
@@ -95,18 +104,9 @@ fn calamine_cfb_assert() {
 /// reader lay out a grid of gigabytes (out of memory); it is refused now.
 #[test]
 fn xls_sparse_oom() {
-    let dir = Dir::new();
-    dir.write("damaged.xls", regression("xls-sparse-oom.bin"));
-    let output = dir
-        .kpi()
-        .args(["score", "damaged.xls"])
-        .output()
-        .expect("running kpi");
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        String::from_utf8_lossy(&output.stderr)
-            .starts_with("damaged.xls: cannot read the workbook")
-    );
+    let (code, stderr) = score_saved_as("xls-sparse-oom.bin", "damaged.xls");
+    assert_eq!(code, Some(1));
+    assert!(stderr.starts_with("damaged.xls: cannot read the workbook"));
 }
 
 /// An .xls whose DIMENSIONS record claimed 369 million rows × 64,001 columns, with no
@@ -114,15 +114,8 @@ fn xls_sparse_oom() {
 /// failed (an abort, which no `catch_unwind` catches). It is refused before reading.
 #[test]
 fn xls_dimensions_alloc() {
-    let dir = Dir::new();
-    dir.write("damaged.xls", regression("xls-dimensions-alloc.bin"));
-    let output = dir
-        .kpi()
-        .args(["score", "damaged.xls"])
-        .output()
-        .expect("running kpi");
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let (code, stderr) = score_saved_as("xls-dimensions-alloc.bin", "damaged.xls");
+    assert_eq!(code, Some(1));
     assert!(
         stderr.starts_with("damaged.xls: a sheet spans 369098753 rows"),
         "{stderr}"
@@ -133,34 +126,19 @@ fn xls_dimensions_alloc() {
 /// code reserve 2 GB; the reader now only sees a container `kpi` wrote.
 #[test]
 fn xls_container_alloc() {
-    let dir = Dir::new();
-    dir.write("damaged.xls", regression("xls-container-alloc.bin"));
-    let output = dir
-        .kpi()
-        .args(["score", "damaged.xls"])
-        .output()
-        .expect("running kpi");
-    assert_eq!(output.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&output.stderr).starts_with("damaged.xls: "));
+    let (code, stderr) = score_saved_as("xls-container-alloc.bin", "damaged.xls");
+    assert_eq!(code, Some(1));
+    assert!(stderr.starts_with("damaged.xls: "));
 }
 
 /// A compound file (as a password-protected xlsx is) named .xlsx: the workbook
 /// reader's password check looped on its damaged container, using memory without end.
 #[test]
 fn xlsx_that_is_a_compound_file() {
-    let dir = Dir::new();
-    dir.write(
-        "damaged.xlsx",
-        regression("xlsx-that-is-a-compound-file.bin"),
-    );
-    let output = dir
-        .kpi()
-        .args(["score", "damaged.xlsx"])
-        .output()
-        .expect("running kpi");
-    assert_eq!(output.status.code(), Some(1));
+    let (code, stderr) = score_saved_as("xlsx-that-is-a-compound-file.bin", "damaged.xlsx");
+    assert_eq!(code, Some(1));
     assert_eq!(
-        String::from_utf8_lossy(&output.stderr),
+        stderr,
         "damaged.xlsx: cannot read the workbook: it is not a zip archive (damaged, password-protected, or not an .xlsx/.ods)\n"
     );
 }
