@@ -7,11 +7,11 @@ use std::collections::HashMap;
 use csv::StringRecord;
 
 use crate::diag::{Diagnostic, LineIndex, did_you_mean, quoted};
-use crate::encoding::{Encoding, decode};
 use crate::model::{Column, PeriodKind, Scorecard};
 use crate::period::Period;
+use crate::read::encoding::{Encoding, decode};
+use crate::read::value::{Value, parse_value};
 use crate::score::{CardError, MissingPolicy, ScoredCard, score_card};
-use crate::value::{Value, parse_value};
 
 /// How data files are read, resolved from the command line.
 #[derive(Clone, Debug, Default)]

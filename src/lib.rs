@@ -1,27 +1,19 @@
 //! `kpi`: score KPI actuals against a weighted scorecard, exactly.
 //!
-//! Data flows one way: `config` (TOML → `Scorecard`) → `actuals` (CSV → values keyed
-//! by scorecard) → `score` (pure math) → `render` (bytes). Only `cmd` does I/O.
+//! Data flows one way, and so do the imports:
+//! `read` (files → row records, config → `Scorecard`) → `cards` (compact rows sorted
+//! and merged into cards, rolled up) → `score` (pure math) → `report` (explanations,
+//! trends, one sink per output format). `pipeline` runs them in that order. The library
+//! reads files it is handed, never the environment or the terminal; the command line
+//! lives in the binary.
 
 pub mod actuals;
-pub mod cli;
-pub mod cmd;
-pub mod config;
+pub mod cards;
 pub mod diag;
-pub mod encoding;
-pub mod explain;
 pub mod model;
 pub mod num;
 pub mod period;
-pub mod render;
-pub mod rollup;
+pub mod read;
+pub mod report;
 pub mod score;
-pub mod sheet;
 pub mod stream;
-pub mod trend;
-pub mod value;
-
-/// Runs a parsed command line and returns the process exit code.
-pub fn run(cli: cli::Cli) -> i32 {
-    cmd::run(cli)
-}

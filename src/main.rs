@@ -1,8 +1,12 @@
+//! The `kpi` binary: parse the command line, run it, exit with its status.
+
 use clap::Parser;
 
+mod app;
+
 fn main() {
-    let cli = kpi::cli::Cli::parse();
-    std::process::exit(kpi::run(cli));
+    let cli = app::args::Cli::parse();
+    std::process::exit(app::run(cli));
 }
 
 // Batch runs allocate and free a few small buffers per scorecard, across two threads;

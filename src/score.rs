@@ -51,7 +51,7 @@ pub struct ScoredCard {
     /// `--partial`.
     pub gaps: Vec<(usize, Vec<String>)>,
     /// Per indicator, the trace of `--explain`; empty without it.
-    pub explain: Vec<crate::explain::Explanation>,
+    pub explain: Vec<crate::report::explain::Explanation>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -581,7 +581,7 @@ mod tests {
         // SPEC §1: about 69 (`meets`). Month: W = 89; targets equal to best (shipping,
         // complaints, complaint satisfaction, reports) score 100, the rest 60:
         // 13.48 + 10.11 + 10.11 + 5.39 + 8.99 + 6.74 + 6.74 + 5.62 + 2.25 = 69.43.
-        let def = crate::config::parse(crate::config::BUILTIN, "builtin").unwrap();
+        let def = crate::read::config::parse(crate::read::config::BUILTIN, "builtin").unwrap();
         let on_target = |kind| -> Vec<Option<Decimal>> {
             def.indicators
                 .iter()

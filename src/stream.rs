@@ -21,13 +21,13 @@ use crate::actuals::{
     CardData, CardKey, HeaderCell, Loc, Observation, ReadOptions, classify, detect_delimiter,
     is_long,
 };
-use crate::encoding::{Encoding, SNIFF_LEN, sniff};
+use crate::cards::rollup::roll_group;
 use crate::model::{Column, PeriodKind, Scorecard};
 use crate::period::Period;
-use crate::render::CardWriter;
-use crate::rollup::roll_group;
+use crate::read::encoding::{Encoding, SNIFF_LEN, sniff};
+use crate::read::value::parse_value;
+use crate::report::render::CardWriter;
 use crate::score::{MissingPolicy, ScoredCard};
-use crate::value::parse_value;
 
 /// How the streaming path ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

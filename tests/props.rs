@@ -7,11 +7,11 @@ use std::str::FromStr;
 use std::sync::OnceLock;
 
 use kpi::actuals::{Actuals, CardKey, ReadOptions};
-use kpi::encoding::Encoding;
 use kpi::model::{Band, BandPoints, Better, Method, PeriodKind, Scorecard, Thresholds};
 use kpi::num::{fixed, plain};
+use kpi::read::encoding::Encoding;
+use kpi::read::value::{Value, parse_value};
 use kpi::score::{CardError, MissingPolicy, band_of, score_card, score_value};
-use kpi::value::{Value, parse_value};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -29,7 +29,8 @@ fn config() -> ProptestConfig {
 fn builtin() -> &'static Scorecard {
     static CARD: OnceLock<Scorecard> = OnceLock::new();
     CARD.get_or_init(|| {
-        kpi::config::parse(kpi::config::BUILTIN, "builtin").expect("the built-in kpi.toml is valid")
+        kpi::read::config::parse(kpi::read::config::BUILTIN, "builtin")
+            .expect("the built-in kpi.toml is valid")
     })
 }
 
@@ -1412,7 +1413,7 @@ fn config_text() -> impl Strategy<Value = String> {
         prop::collection::vec(prop::sample::select(TOML_LINES), 0..40).prop_map(|l| l.join("\n")),
         // the built-in definition with a few bytes replaced, deleted or inserted
         prop::collection::vec((any::<Index>(), any::<u8>(), 0u8..3), 1..6).prop_map(|edits| {
-            let mut bytes = kpi::config::BUILTIN.as_bytes().to_vec();
+            let mut bytes = kpi::read::config::BUILTIN.as_bytes().to_vec();
             for (at, byte, op) in edits {
                 let i = at.index(bytes.len().max(1));
                 match op {
@@ -1581,7 +1582,7 @@ proptest! {
     /// §8 "never a panic": any kpi.toml, however broken, gives a scorecard or diagnostics.
     #[test]
     fn config_parse_never_panics(text in config_text()) {
-        if let Err(diagnostics) = kpi::config::parse(&text, "fuzz.toml") {
+        if let Err(diagnostics) = kpi::read::config::parse(&text, "fuzz.toml") {
             prop_assert!(!diagnostics.is_empty(), "an invalid config must say why");
         }
     }

@@ -5,7 +5,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    match kpi::config::parse(&text, "fuzz.toml") {
+    match kpi::read::config::parse(&text, "fuzz.toml") {
         Ok(card) => assert!(!card.indicators.is_empty()),
         Err(diagnostics) => assert!(!diagnostics.is_empty()),
     }

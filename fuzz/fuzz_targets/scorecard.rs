@@ -7,13 +7,13 @@ use libfuzzer_sys::fuzz_target;
 
 use kpi::actuals::{Actuals, ReadOptions};
 use kpi::model::{Lang, PeriodKind};
-use kpi::render::{CardWriter, Format, RenderOptions, render};
+use kpi::report::render::{CardWriter, Format, RenderOptions, render};
 use kpi::score::MissingPolicy;
 use kpi::stream::{self, Outcome, Settings};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, bytes)) = data.split_first() else { return };
-    let def = kpi::config::parse(kpi::config::BUILTIN, "builtin").expect("the built-in card");
+    let def = kpi::read::config::parse(kpi::read::config::BUILTIN, "builtin").expect("the built-in card");
     let period = match selector % 5 {
         0 => None,
         n => Some(PeriodKind::ALL[usize::from(n - 1)]),
@@ -28,7 +28,7 @@ fuzz_target!(|data: &[u8]| {
     actuals.sort();
     let cards = match period {
         Some(kind) => {
-            let (cards, diagnostics) = kpi::rollup::roll_up(&def, &actuals, kind, false);
+            let (cards, diagnostics) = kpi::cards::rollup::roll_up(&def, &actuals, kind, false);
             problems += diagnostics.iter().filter(|d| d.is_error()).count();
             cards
         }

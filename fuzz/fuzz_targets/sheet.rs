@@ -9,8 +9,8 @@ const NAMES: [&str; 3] = ["book.xlsx", "book.xls", "book.ods"];
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, bytes)) = data.split_first() else { return };
     let name = NAMES[usize::from(selector) % NAMES.len()];
-    if let Ok(grid) = kpi::sheet::read(name, bytes.to_vec(), None) {
-        let def = kpi::config::parse(kpi::config::BUILTIN, "builtin").expect("the built-in card");
+    if let Ok(grid) = kpi::read::sheet::read(name, bytes.to_vec(), None) {
+        let def = kpi::read::config::parse(kpi::read::config::BUILTIN, "builtin").expect("the built-in card");
         let mut actuals = kpi::actuals::Actuals::new();
         let _ = actuals.read(&def, name, grid.csv.as_bytes(), &kpi::actuals::ReadOptions::default());
     }

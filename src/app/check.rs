@@ -6,8 +6,8 @@ use std::io::{self, IsTerminal, Write};
 use serde::Serialize;
 
 use super::{EXIT_INVALID, EXIT_OK, load, missing_policy, print_diagnostics, score_all};
-use crate::cli::{CheckArgs, CheckFormat};
-use crate::diag::{Diagnostic, Severity};
+use crate::app::args::{CheckArgs, CheckFormat};
+use kpi::diag::{Diagnostic, Severity};
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     let (diagnostics, files) = match load(&args.input, false) {
@@ -41,8 +41,8 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
 }
 
 /// `2 errors, 1 warning in 3 files`, or `3 个文件：2 个错误，1 个警告`.
-pub fn summary(lang: crate::model::Lang, errors: usize, warnings: usize, files: usize) -> String {
-    if lang == crate::model::Lang::Zh {
+pub fn summary(lang: kpi::model::Lang, errors: usize, warnings: usize, files: usize) -> String {
+    if lang == kpi::model::Lang::Zh {
         return format!("{files} 个文件：{errors} 个错误，{warnings} 个警告");
     }
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });

@@ -11,7 +11,7 @@ use crate::diag::Diagnostic;
 use crate::model::{Aggregate, Indicator, PeriodKind, Scorecard};
 use crate::num::{div_half_up, round_half_up};
 use crate::period::Period;
-use crate::value::Value;
+use crate::read::value::Value;
 
 /// Places every rolled-up value is rounded to.
 const PLACES: u32 = 4;
@@ -375,7 +375,9 @@ mod tests {
     }
 
     fn v(text: &str, unit: &str) -> Value {
-        crate::value::parse_value(text, unit).unwrap().unwrap()
+        crate::read::value::parse_value(text, unit)
+            .unwrap()
+            .unwrap()
     }
 
     fn amount(unit: &str, aggregate: Aggregate, cells: &[&str]) -> Result<Decimal, CombineError> {

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::period::PeriodKind;
+use kpi::period::PeriodKind;
 
 const EXAMPLES: &str = "\
 Examples:

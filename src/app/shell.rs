@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use clap::CommandFactory;
 
 use super::EXIT_OK;
-use crate::cli::Cli;
+use crate::app::args::Cli;
 
 pub fn completions(shell: clap_complete::Shell) -> anyhow::Result<i32> {
     let mut command = Cli::command();

@@ -1,6 +1,6 @@
 //! `kpi score`: read, score, render; every problem reported before anything is written.
 //!
-//! One data file is streamed (`crate::stream`) when nothing asks for the whole data at
+//! One data file is streamed (`kpi::stream`) when nothing asks for the whole data at
 //! once; the output is spooled, so when the stream falls back to the buffered path
 //! nothing has reached the user yet.
 
@@ -14,11 +14,11 @@ use super::{
     missing_policy, print_diagnostics, read_options, say, score_all, stderr_is_terminal,
     usage_error, use_color,
 };
-use crate::cli::{Engine, FormatArg, PeriodChoice, ScoreArgs};
-use crate::diag::Diagnostic;
-use crate::render::{CardWriter, RenderOptions, render};
-use crate::score::ScoredCard;
-use crate::stream::{self, Outcome, Settings};
+use crate::app::args::{Engine, FormatArg, PeriodChoice, ScoreArgs};
+use kpi::diag::Diagnostic;
+use kpi::report::render::{CardWriter, RenderOptions, render};
+use kpi::score::ScoredCard;
+use kpi::stream::{self, Outcome, Settings};
 
 /// Output kept in memory up to this size, then in a temporary file.
 const SPOOL_IN_MEMORY: usize = 8 << 20;
@@ -97,7 +97,7 @@ fn streamable(args: &ScoreArgs) -> bool {
             .input
             .files
             .iter()
-            .any(|f| crate::sheet::is_spreadsheet(f));
+            .any(|f| kpi::read::sheet::is_spreadsheet(f));
     let whole_data =
         args.explain || args.input.partial || args.input.period == Some(PeriodChoice::All);
     match args.engine {

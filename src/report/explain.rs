@@ -12,8 +12,8 @@ use crate::model::{
     Aggregate, BandPoints, Better, Indicator, Method, PeriodKind, Scorecard, Thresholds,
 };
 use crate::num::{fixed, plain};
+use crate::read::value::Value;
 use crate::score::{CardScore, IndicatorScore, breakpoints};
-use crate::value::Value;
 
 /// One indicator's trace, as lines of text.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]

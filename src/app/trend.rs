@@ -8,9 +8,9 @@ use super::{
     EXIT_INVALID, EXIT_OK, format_of, lang_of, load, missing_policy, print_diagnostics, score_all,
     stderr_is_terminal, use_color, write_output,
 };
-use crate::cli::{FormatArg, TrendArgs};
-use crate::render::{RenderOptions, trend::write};
-use crate::trend::trends;
+use crate::app::args::{FormatArg, TrendArgs};
+use kpi::report::render::{RenderOptions, trend::write};
+use kpi::report::trend::trends;
 
 pub fn run(args: &TrendArgs) -> anyhow::Result<i32> {
     let stderr = &mut io::stderr();
@@ -36,7 +36,7 @@ pub fn run(args: &TrendArgs) -> anyhow::Result<i32> {
     let format = format_of(args.out.format);
     if matches!(
         format,
-        crate::render::Format::Html | crate::render::Format::Xlsx
+        kpi::report::render::Format::Html | kpi::report::render::Format::Xlsx
     ) {
         let lang = lang_of(args.out.lang);
         let message = super::say(

@@ -3,8 +3,8 @@
 use std::io::{self, Write};
 
 use super::{EXIT_INVALID, EXIT_OK, lang_of, load_config, print_diagnostics, stderr_is_terminal};
-use crate::cli::TargetsArgs;
-use crate::render::targets;
+use crate::app::args::TargetsArgs;
+use kpi::report::render::targets;
 
 pub fn run(args: &TargetsArgs) -> anyhow::Result<i32> {
     let def = match load_config(args.config.as_deref()) {

@@ -12,7 +12,7 @@ use super::table::band_color;
 use super::{Format, RenderOptions, words};
 use crate::model::{Band, Lang, Scorecard};
 use crate::num::fixed;
-use crate::trend::Trend;
+use crate::report::trend::Trend;
 
 fn change_text(change: Option<Decimal>) -> String {
     match change {

@@ -3,14 +3,15 @@
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
-use crate::actuals::{Actuals, CardData, ReadOptions};
-use crate::cli::{Cli, Command, EncodingArg, InputArgs, MissingArg, PeriodChoice};
-use crate::config;
-use crate::diag::Diagnostic;
-use crate::encoding::Encoding;
-use crate::model::{Lang, Scorecard};
-use crate::score::{CardError, MissingPolicy, ScoredCard};
+use crate::app::args::{Cli, Command, EncodingArg, InputArgs, MissingArg, PeriodChoice};
+use kpi::actuals::{Actuals, CardData, ReadOptions};
+use kpi::diag::Diagnostic;
+use kpi::model::{Lang, Scorecard};
+use kpi::read::config;
+use kpi::read::encoding::Encoding;
+use kpi::score::{CardError, MissingPolicy, ScoredCard};
 
+pub mod args;
 pub mod check;
 pub mod init;
 pub mod score;
@@ -128,7 +129,7 @@ pub struct Loaded {
     /// Files read: the definition (when from a file) and the data files.
     pub files: usize,
     /// How to name the cells of spreadsheet data files in diagnostics.
-    pub sheets: Vec<crate::sheet::CellMap>,
+    pub sheets: Vec<kpi::read::sheet::CellMap>,
 }
 
 impl Loaded {
@@ -202,8 +203,8 @@ pub fn load_with(
                 }
             }
         };
-        if crate::sheet::is_spreadsheet(&name) {
-            match crate::sheet::read(&name, bytes, input.sheet.as_deref()) {
+        if kpi::read::sheet::is_spreadsheet(&name) {
+            match kpi::read::sheet::read(&name, bytes, input.sheet.as_deref()) {
                 Ok(grid) => {
                     let csv = ReadOptions {
                         encoding: Some(Encoding::Utf8),
@@ -222,7 +223,8 @@ pub fn load_with(
     actuals.sort();
     let cards = match input.period {
         Some(PeriodChoice::Kind(kind)) => {
-            let (cards, problems) = crate::rollup::roll_up(&def, &actuals, kind, input.partial);
+            let (cards, problems) =
+                kpi::cards::rollup::roll_up(&def, &actuals, kind, input.partial);
             diagnostics.extend(problems);
             cards
         }
@@ -246,13 +248,13 @@ pub fn load_with(
                     );
                 }
             }
-            let (cards, problems) = crate::rollup::roll_up_all(&def, &actuals, input.partial);
+            let (cards, problems) = kpi::cards::rollup::roll_up_all(&def, &actuals, input.partial);
             diagnostics.extend(problems);
             cards
         }
         None => std::mem::take(&mut actuals.cards),
     };
-    diagnostics.extend(crate::actuals::warnings(&def, &actuals, &cards));
+    diagnostics.extend(kpi::actuals::warnings(&def, &actuals, &cards));
     let config_files = usize::from(config_name != config::BUILTIN_NAME);
     Ok(Loaded {
         def,
@@ -282,8 +284,12 @@ pub fn score_all(loaded: &mut Loaded, missing: MissingPolicy, explain: bool) -> 
         match card.score(def, missing) {
             Ok(mut scored) => {
                 if explain {
-                    scored.explain =
-                        crate::explain::explain_card(def, card, &scored.score, &actuals.files);
+                    scored.explain = kpi::report::explain::explain_card(
+                        def,
+                        card,
+                        &scored.score,
+                        &actuals.files,
+                    );
                 }
                 cards.push(scored);
             }
@@ -305,7 +311,7 @@ fn card_problems(
     card: &CardData,
     errors: &[CardError],
 ) -> Vec<Diagnostic> {
-    let at = |loc: crate::actuals::Loc, message: String, hint: &str| {
+    let at = |loc: kpi::actuals::Loc, message: String, hint: &str| {
         Diagnostic::error(&actuals.files[loc.file], loc.line, loc.col, message)
             .with_hint(Some(hint.to_string()))
     };
@@ -383,18 +389,18 @@ pub fn usage_error(lang: Lang, message: String, hint: Option<String>) {
 }
 
 /// The language of human words (SPEC §7): `--lang`, else the locale.
-pub fn lang_of(arg: Option<crate::cli::LangArg>) -> Lang {
+pub fn lang_of(arg: Option<crate::app::args::LangArg>) -> Lang {
     match arg {
-        Some(crate::cli::LangArg::En) => Lang::En,
-        Some(crate::cli::LangArg::Zh) => Lang::Zh,
+        Some(crate::app::args::LangArg::En) => Lang::En,
+        Some(crate::app::args::LangArg::Zh) => Lang::Zh,
         None => detect_lang(),
     }
 }
 
 /// The renderer's format for a `--format` value.
-pub fn format_of(arg: crate::cli::FormatArg) -> crate::render::Format {
-    use crate::cli::FormatArg;
-    use crate::render::Format;
+pub fn format_of(arg: crate::app::args::FormatArg) -> kpi::report::render::Format {
+    use crate::app::args::FormatArg;
+    use kpi::report::render::Format;
     match arg {
         FormatArg::Table => Format::Table,
         FormatArg::Csv => Format::Csv,
@@ -416,7 +422,7 @@ pub fn today() -> String {
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs() as i64)
         });
-    crate::period::civil_date(seconds.div_euclid(86_400))
+    kpi::period::civil_date(seconds.div_euclid(86_400))
 }
 
 /// The language the locale asks for.

@@ -15,10 +15,10 @@ use crate::diag::{Diagnostic, LineIndex, did_you_mean};
 use crate::model::{
     Aggregate, BandPoints, Better, Column, Indicator, Method, PeriodKind, Scorecard, Thresholds,
 };
-use crate::value::{ValueError, scan_number};
+use crate::read::value::{ValueError, scan_number};
 
 /// The built-in scorecard: the seed's form, compiled in.
-pub const BUILTIN: &str = include_str!("../kpi.toml");
+pub const BUILTIN: &str = include_str!("../../kpi.toml");
 /// How the built-in scorecard is named in messages.
 pub const BUILTIN_NAME: &str = "<built-in kpi.toml>";
 

@@ -80,8 +80,8 @@ mod tests {
     use crate::model::Lang;
 
     fn rendered(color: bool) -> String {
-        let def =
-            crate::config::parse(crate::config::BUILTIN, "builtin").expect("the built-in card");
+        let def = crate::read::config::parse(crate::read::config::BUILTIN, "builtin")
+            .expect("the built-in card");
         let values: Vec<_> = def
             .indicators
             .iter()

@@ -39,7 +39,7 @@ struct Line<'a> {
     points: Option<Number>,
     /// Only with `--explain`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    explain: Option<&'a crate::explain::Explanation>,
+    explain: Option<&'a crate::report::explain::Explanation>,
 }
 
 /// A JSON number written exactly as `text` (serde_json's `arbitrary_precision`).

@@ -3,8 +3,8 @@
 use anyhow::Context;
 
 use super::{EXIT_INVALID, EXIT_OK, detect_lang, say, usage_error, write_output};
-use crate::cli::InitArgs;
-use crate::config::BUILTIN;
+use crate::app::args::InitArgs;
+use kpi::read::config::BUILTIN;
 
 pub fn run(args: &InitArgs) -> anyhow::Result<i32> {
     if args.path.exists() && !args.force {

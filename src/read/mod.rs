@@ -1,0 +1,7 @@
+//! Reading: the scorecard definition (TOML with spans), and data files of every kind
+//! (CSV in any encoding and layout, workbooks) into row records with their locations.
+
+pub mod config;
+pub mod encoding;
+pub mod sheet;
+pub mod value;
