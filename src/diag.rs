@@ -25,6 +25,9 @@ pub struct Diagnostic {
     pub snippet: Option<Snippet>,
     /// For a spreadsheet, the cell (`Sheet1!C7`), named instead of line and column.
     pub cell: Option<String>,
+    /// The byte offset in the file's text, from which the snippet can be made later
+    /// (problems found after the rows are sorted no longer have the line at hand).
+    pub offset: Option<u64>,
 }
 
 /// At most `SNIPPET_CHARS` characters of a source line, and the display column (in
@@ -49,6 +52,7 @@ impl Diagnostic {
             hint: None,
             snippet: None,
             cell: None,
+            offset: None,
         }
     }
 
@@ -61,6 +65,11 @@ impl Diagnostic {
 
     pub fn with_hint(mut self, hint: Option<String>) -> Diagnostic {
         self.hint = hint;
+        self
+    }
+
+    pub fn with_offset(mut self, offset: u64) -> Diagnostic {
+        self.offset = Some(offset);
         self
     }
 
@@ -288,5 +297,61 @@ mod tests {
         assert_eq!(d.to_string(), "a.csv:3:7: bad\n  hint: fix it");
         let w = Diagnostic::warning("a.csv", 0, 0, "odd");
         assert_eq!(w.to_string(), "a.csv: warning: odd");
+    }
+}
+
+/// Problems kept per file; past this they are counted, not listed, so that a broken
+/// file (a million bad columns, a million incomplete cards) cannot take a million
+/// times its size in memory.
+pub const MAX_PROBLEMS: usize = 200;
+
+/// Every problem of a run, in the order found, at most `MAX_PROBLEMS` listed per file.
+#[derive(Debug, Default)]
+pub struct Problems {
+    list: Vec<Diagnostic>,
+    listed: std::collections::HashMap<String, usize>,
+    /// Per file, in the order first met: problems counted, not listed.
+    unlisted: Vec<(String, usize)>,
+}
+
+impl Problems {
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        let listed = self.listed.entry(diagnostic.path.clone()).or_default();
+        if *listed < MAX_PROBLEMS {
+            *listed += 1;
+            self.list.push(diagnostic);
+            return;
+        }
+        match self.unlisted.iter_mut().find(|(p, _)| *p == diagnostic.path) {
+            Some((_, n)) => *n += 1,
+            None => self.unlisted.push((diagnostic.path, 1)),
+        }
+    }
+
+    /// Problems a reader has capped and counted already.
+    pub fn absorb(&mut self, diagnostics: Vec<Diagnostic>) {
+        for d in diagnostics {
+            *self.listed.entry(d.path.clone()).or_default() += 1;
+            self.list.push(d);
+        }
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.list.iter().any(Diagnostic::is_error) || !self.unlisted.is_empty()
+    }
+
+    /// The problems listed, then a count of the rest for each file.
+    pub fn into_vec(mut self) -> Vec<Diagnostic> {
+        for (path, more) in self.unlisted {
+            self.list.push(Diagnostic::error(
+                &path,
+                0,
+                0,
+                format!(
+                    "{more} more problems in this file are not listed; fix the ones above first"
+                ),
+            ));
+        }
+        self.list
     }
 }

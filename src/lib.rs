@@ -7,13 +7,12 @@
 //! reads files it is handed, never the environment or the terminal; the command line
 //! lives in the binary.
 
-pub mod actuals;
 pub mod cards;
 pub mod diag;
 pub mod model;
 pub mod num;
 pub mod period;
+pub mod pipeline;
 pub mod read;
 pub mod report;
 pub mod score;
-pub mod stream;

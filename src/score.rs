@@ -50,8 +50,6 @@ pub struct ScoredCard {
     /// Per indicator (by index), the periods that had no value when rolled up under
     /// `--partial`.
     pub gaps: Vec<(usize, Vec<String>)>,
-    /// Per indicator, the trace of `--explain`; empty without it.
-    pub explain: Vec<crate::report::explain::Explanation>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -122,6 +122,11 @@ pub struct InputArgs {
     /// Field delimiter of data files: `,` `;` or `tab` [default: detected from the header].
     #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
     pub delimiter: Option<u8>,
+
+    /// Memory for rows before they are sorted in runs on disk (in $TMPDIR), such as
+    /// 64M, 1G or 512K [default: 32M]. Output is the same whatever the size.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub memory: Option<usize>,
 }
 
 /// Where the output goes and how it reads.
@@ -161,22 +166,6 @@ pub struct ScoreArgs {
     #[arg(long, value_name = "N")]
     pub fail_under: Option<rust_decimal::Decimal>,
 
-    /// How to read: `auto` streams one file on two threads when it can; the others
-    /// force one way, for tests and benchmarks.
-    #[arg(long, value_enum, default_value_t = Engine::Auto, hide = true)]
-    pub engine: Engine,
-}
-
-/// Which reading path `kpi score` takes (all give the same output).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Engine {
-    Auto,
-    /// Read everything, then score.
-    Buffered,
-    /// Stream on one thread.
-    Stream,
-    /// Stream, parsing on a second thread.
-    Parallel,
 }
 
 #[derive(Debug, Args)]
@@ -300,5 +289,47 @@ fn parse_delimiter(text: &str) -> Result<u8, String> {
         ";" | "semicolon" => Ok(b';'),
         "\t" | "\\t" | "tab" => Ok(b'\t'),
         _ => Err(format!("unsupported delimiter {text:?}; use , ; or tab")),
+    }
+}
+
+/// A size in bytes: a number with an optional K, M or G (powers of 1024; `B`, `iB`
+/// and `b` after them allowed), at least 1K.
+fn parse_size(text: &str) -> Result<usize, String> {
+    let t = text.trim();
+    let t = t
+        .strip_suffix("iB")
+        .or_else(|| t.strip_suffix(['B', 'b']))
+        .unwrap_or(t);
+    let (digits, shift) = match t.chars().last() {
+        Some('k' | 'K') => (&t[..t.len() - 1], 10),
+        Some('m' | 'M') => (&t[..t.len() - 1], 20),
+        Some('g' | 'G') => (&t[..t.len() - 1], 30),
+        _ => (t, 0),
+    };
+    let bytes = digits
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_mul(1 << shift))
+        .ok_or_else(|| format!("{text:?} is not a size; write it like 64M, 1G or 512K"))?;
+    if bytes < 1024 {
+        return Err(format!("{text:?} is too small; give at least 1K"));
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes_read_as_people_write_them() {
+        assert_eq!(parse_size("64M"), Ok(64 << 20));
+        assert_eq!(parse_size("1G"), Ok(1 << 30));
+        assert_eq!(parse_size("512k"), Ok(512 << 10));
+        assert_eq!(parse_size("2MiB"), Ok(2 << 20));
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert!(parse_size("12").is_err());
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("99999999999999999999G").is_err());
     }
 }

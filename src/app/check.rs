@@ -5,16 +5,22 @@ use std::io::{self, IsTerminal, Write};
 
 use serde::Serialize;
 
-use super::{EXIT_INVALID, EXIT_OK, load, missing_policy, print_diagnostics, score_all};
+use super::{
+    EXIT_INVALID, EXIT_OK, files_read, inputs, load_config, print_diagnostics, settings,
+    with_snippets,
+};
+use kpi::pipeline::{self, Discard};
 use crate::app::args::{CheckArgs, CheckFormat};
 use kpi::diag::{Diagnostic, Severity};
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
-    let (diagnostics, files) = match load(&args.input, false) {
-        Ok(mut loaded) => {
-            score_all(&mut loaded, missing_policy(args.input.missing), false);
-            loaded.diagnostics();
-            (loaded.diagnostics, loaded.files)
+    let (mut diagnostics, files) = match load_config(args.input.config.as_deref()) {
+        Ok((def, config_name)) => {
+            let settings = settings(&def, &args.input);
+            let inputs = inputs(&args.input, false);
+            let data_files = inputs.len();
+            let outcome = pipeline::read(&settings, inputs)?.finish(&mut Discard)?;
+            (outcome.diagnostics, files_read(data_files, &config_name))
         }
         Err(diagnostics) => (diagnostics, 1 + args.input.files.len()),
     };
@@ -23,6 +29,9 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     let warnings = diagnostics.len() - errors;
     let stdout = io::stdout();
     let terminal = stdout.is_terminal();
+    if terminal {
+        with_snippets(&mut diagnostics, &args.input);
+    }
     let mut out = io::BufWriter::new(stdout.lock());
     match args.format {
         CheckFormat::Text => {

@@ -1,8 +1,8 @@
 //! `kpi init`: write the built-in scorecard definition out for editing.
 
-use anyhow::Context;
 
-use super::{EXIT_INVALID, EXIT_OK, detect_lang, say, usage_error, write_output};
+use super::output::write_output;
+use super::{EXIT_INVALID, EXIT_OK, detect_lang, say, usage_error};
 use crate::app::args::InitArgs;
 use kpi::read::config::BUILTIN;
 
@@ -24,8 +24,7 @@ pub fn run(args: &InitArgs) -> anyhow::Result<i32> {
         );
         return Ok(EXIT_INVALID);
     }
-    write_output(&args.path, &mut BUILTIN.as_bytes())
-        .with_context(|| format!("cannot write {}", args.path.display()))?;
+    write_output(&args.path, &mut BUILTIN.as_bytes())?;
     eprintln!(
         "{} {}",
         say(detect_lang(), "wrote", "已写入"),

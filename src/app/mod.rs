@@ -1,19 +1,23 @@
-//! Commands: the only code that reads files, the environment and the terminal.
+//! The binary's commands: arguments resolved once into settings, the pipeline run,
+//! output written. The only code that reads the environment and the terminal.
 
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use crate::app::args::{Cli, Command, EncodingArg, InputArgs, MissingArg, PeriodChoice};
-use kpi::actuals::{Actuals, CardData, ReadOptions};
+use kpi::cards::group::RollUp;
 use kpi::diag::Diagnostic;
 use kpi::model::{Lang, Scorecard};
+use kpi::pipeline::{DEFAULT_MEMORY, Input, Settings};
 use kpi::read::config;
 use kpi::read::encoding::Encoding;
-use kpi::score::{CardError, MissingPolicy, ScoredCard};
+use kpi::read::rows::{ReadOptions, read_error};
+use kpi::score::MissingPolicy;
 
 pub mod args;
 pub mod check;
 pub mod init;
+pub mod output;
 pub mod score;
 pub mod shell;
 pub mod targets;
@@ -26,6 +30,7 @@ pub const EXIT_USAGE: i32 = 2;
 pub const EXIT_FAIL_UNDER: i32 = 3;
 
 pub fn run(cli: Cli) -> i32 {
+    output::remove_on_interrupt();
     let result = match cli.command {
         Command::Score(args) => score::run(&args),
         Command::Check(args) => check::run(&args),
@@ -107,163 +112,107 @@ pub fn load_config(explicit: Option<&Path>) -> Result<(Scorecard, String), Vec<D
     config::parse(&text, &name).map(|def| (def, name))
 }
 
-/// A file that could not be read, as a diagnostic.
-pub fn read_error(name: &str, error: &io::Error) -> Diagnostic {
-    let message = match error.kind() {
-        io::ErrorKind::NotFound => "no such file".to_string(),
-        io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        io::ErrorKind::IsADirectory => "is a directory, not a file".to_string(),
-        _ => format!("cannot read: {error}"),
-    };
-    Diagnostic::error(name, 0, 0, message)
-}
-
-/// What every command that reads data has in hand: the definition, the data, and the
-/// problems found so far.
-pub struct Loaded {
-    pub def: Scorecard,
-    pub actuals: Actuals,
-    /// The cards to score, in print order: rolled up when `--period` asks for it.
-    pub cards: Vec<CardData>,
-    pub diagnostics: Vec<Diagnostic>,
-    /// Files read: the definition (when from a file) and the data files.
-    pub files: usize,
-    /// How to name the cells of spreadsheet data files in diagnostics.
-    pub sheets: Vec<kpi::read::sheet::CellMap>,
-}
-
-impl Loaded {
-    /// The diagnostics, with spreadsheet problems named by sheet and cell.
-    pub fn diagnostics(&mut self) -> &[Diagnostic] {
-        for map in &self.sheets {
-            map.locate(&mut self.diagnostics);
-        }
-        &self.diagnostics
-    }
-}
-
-/// Loads the definition and every data file, collecting every problem. `Err` holds the
-/// definition's problems: without a definition, no data can be read.
-pub fn load(input: &InputArgs, read_stdin_by_default: bool) -> Result<Loaded, Vec<Diagnostic>> {
-    load_with(input, read_stdin_by_default, None)
-}
-
-/// How data files are to be read, from the command line.
-pub fn read_options(input: &InputArgs) -> ReadOptions {
-    ReadOptions {
-        encoding: input.encoding.map(|e| match e {
-            EncodingArg::Utf8 => Encoding::Utf8,
-            EncodingArg::Gb18030 => Encoding::Gb18030,
-            EncodingArg::Utf16le => Encoding::Utf16Le,
-            EncodingArg::Utf16be => Encoding::Utf16Be,
-        }),
-        delimiter: input.delimiter,
-        period: match input.period {
-            Some(PeriodChoice::Kind(kind)) => Some(kind),
-            _ => None,
+/// The pipeline's settings, resolved once from the command line.
+pub fn settings<'a>(def: &'a Scorecard, input: &InputArgs) -> Settings<'a> {
+    Settings {
+        def,
+        read: ReadOptions {
+            encoding: input.encoding.map(|e| match e {
+                EncodingArg::Utf8 => Encoding::Utf8,
+                EncodingArg::Gb18030 => Encoding::Gb18030,
+                EncodingArg::Utf16le => Encoding::Utf16Le,
+                EncodingArg::Utf16be => Encoding::Utf16Be,
+            }),
+            delimiter: input.delimiter,
+            period: match input.period {
+                Some(PeriodChoice::Kind(kind)) => Some(kind),
+                _ => None,
+            },
+            all_periods: input.period == Some(PeriodChoice::All),
+            ignore_unknown: input.ignore_unknown,
         },
-        ignore_unknown: input.ignore_unknown,
+        roll_up: match input.period {
+            Some(PeriodChoice::Kind(kind)) => RollUp::Into(kind),
+            Some(PeriodChoice::All) => RollUp::All,
+            None => RollUp::None,
+        },
+        partial: input.partial,
+        missing: missing_policy(input.missing),
+        memory: input.memory.unwrap_or(DEFAULT_MEMORY),
+        spill_dir: std::env::temp_dir(),
+        sheet: input.sheet.clone(),
     }
 }
 
-/// `load`, with standard input's bytes already in hand when `stdin` is given (the
-/// streaming path read them first).
-pub fn load_with(
-    input: &InputArgs,
-    read_stdin_by_default: bool,
-    mut stdin: Option<Vec<u8>>,
-) -> Result<Loaded, Vec<Diagnostic>> {
-    let (def, config_name) = load_config(input.config.as_deref())?;
-    let options = read_options(input);
+/// The data files to read, opened; `-` (or none, when `stdin_by_default`) is
+/// standard input.
+pub fn inputs(input: &InputArgs, stdin_by_default: bool) -> Vec<Input<'static>> {
     let mut files = input.files.clone();
-    if files.is_empty() && read_stdin_by_default {
+    if files.is_empty() && stdin_by_default {
         files.push("-".to_string());
     }
-    let mut actuals = Actuals::new();
-    let mut diagnostics = Vec::new();
-    let mut sheets = Vec::new();
-    for file in &files {
-        let (name, bytes) = if let (true, Some(bytes)) = (file == "-", stdin.take()) {
-            ("<stdin>".to_string(), bytes)
-        } else if file == "-" {
-            let mut bytes = Vec::new();
-            match io::stdin().lock().read_to_end(&mut bytes) {
-                Ok(_) => ("<stdin>".to_string(), bytes),
-                Err(e) => {
-                    diagnostics.push(read_error("<stdin>", &e));
-                    continue;
-                }
+    files
+        .into_iter()
+        .map(|file| {
+            if file == "-" {
+                return Input::Open {
+                    name: "<stdin>".to_string(),
+                    reader: Box::new(io::stdin()),
+                };
             }
-        } else {
-            match std::fs::read(file) {
-                Ok(bytes) => (file.clone(), bytes),
-                Err(e) => {
-                    diagnostics.push(read_error(file, &e));
-                    continue;
-                }
+            match std::fs::File::open(&file) {
+                Ok(f) => Input::Open {
+                    name: file,
+                    reader: Box::new(f),
+                },
+                Err(e) => Input::Failed {
+                    problem: read_error(&file, &e),
+                    name: file,
+                },
             }
-        };
-        if kpi::read::sheet::is_spreadsheet(&name) {
-            match kpi::read::sheet::read(&name, bytes, input.sheet.as_deref()) {
-                Ok(grid) => {
-                    let csv = ReadOptions {
-                        encoding: Some(Encoding::Utf8),
-                        delimiter: Some(b','),
-                        ..options.clone()
-                    };
-                    diagnostics.extend(actuals.read(&def, &name, grid.csv.as_bytes(), &csv));
-                    sheets.push(grid.map);
-                }
-                Err(problem) => diagnostics.push(*problem),
-            }
+        })
+        .collect()
+}
+
+/// The files a run read, for the summary of `check`: the data files, and the
+/// definition when it came from a file.
+pub fn files_read(data_files: usize, config_name: &str) -> usize {
+    data_files + usize::from(config_name != config::BUILTIN_NAME)
+}
+
+/// Adds to each diagnostic the source line it points at, for a terminal. Problems
+/// found after sorting carry only a byte offset, so the file is read again here.
+pub fn with_snippets(diagnostics: &mut [Diagnostic], input: &InputArgs) {
+    let forced = input.encoding.map(|e| match e {
+        EncodingArg::Utf8 => Encoding::Utf8,
+        EncodingArg::Gb18030 => Encoding::Gb18030,
+        EncodingArg::Utf16le => Encoding::Utf16Le,
+        EncodingArg::Utf16be => Encoding::Utf16Be,
+    });
+    let mut paths: Vec<String> = diagnostics
+        .iter()
+        .filter(|d| d.offset.is_some() && d.snippet.is_none() && d.cell.is_none())
+        .map(|d| d.path.clone())
+        .collect();
+    paths.sort();
+    paths.dedup();
+    for path in paths {
+        if path == "<stdin>" || kpi::read::sheet::is_spreadsheet(&path) {
             continue;
         }
-        diagnostics.extend(actuals.read(&def, &name, &bytes, &options));
-    }
-    actuals.sort();
-    let cards = match input.period {
-        Some(PeriodChoice::Kind(kind)) => {
-            let (cards, problems) =
-                kpi::cards::rollup::roll_up(&def, &actuals, kind, input.partial);
-            diagnostics.extend(problems);
-            cards
-        }
-        Some(PeriodChoice::All) => {
-            for file in 0..actuals.files.len() {
-                if let Some(card) = actuals
-                    .cards
-                    .iter()
-                    .find(|c| c.first.file == file && c.key.period.is_none())
-                {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            &actuals.files[file],
-                            card.first.line,
-                            1,
-                            "--period all needs period labels, and this file has no period column",
-                        )
-                        .with_hint(Some(
-                            "add a period column, or name one kind: --period month".into(),
-                        )),
-                    );
-                }
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        let Ok((text, _)) = kpi::read::encoding::decode(&bytes, forced) else {
+            continue;
+        };
+        let lines = kpi::diag::LineIndex::new(&text);
+        for d in diagnostics.iter_mut().filter(|d| d.path == path) {
+            if let (Some(offset), None) = (d.offset, &d.snippet) {
+                d.snippet = Some(lines.snippet(offset as usize));
             }
-            let (cards, problems) = kpi::cards::rollup::roll_up_all(&def, &actuals, input.partial);
-            diagnostics.extend(problems);
-            cards
         }
-        None => std::mem::take(&mut actuals.cards),
-    };
-    diagnostics.extend(kpi::actuals::warnings(&def, &actuals, &cards));
-    let config_files = usize::from(config_name != config::BUILTIN_NAME);
-    Ok(Loaded {
-        def,
-        actuals,
-        cards,
-        diagnostics,
-        files: files.len() + config_files,
-        sheets,
-    })
+    }
 }
 
 pub fn missing_policy(arg: MissingArg) -> MissingPolicy {
@@ -272,103 +221,6 @@ pub fn missing_policy(arg: MissingArg) -> MissingPolicy {
         MissingArg::Zero => MissingPolicy::Zero,
         MissingArg::Skip => MissingPolicy::Skip,
     }
-}
-
-/// Scores every card read, adding a located diagnostic for each card that cannot be;
-/// with `explain`, each card carries the trace of its numbers.
-pub fn score_all(loaded: &mut Loaded, missing: MissingPolicy, explain: bool) -> Vec<ScoredCard> {
-    let def = &loaded.def;
-    let actuals = &loaded.actuals;
-    let mut cards = Vec::with_capacity(loaded.cards.len());
-    for card in &loaded.cards {
-        match card.score(def, missing) {
-            Ok(mut scored) => {
-                if explain {
-                    scored.explain = kpi::report::explain::explain_card(
-                        def,
-                        card,
-                        &scored.score,
-                        &actuals.files,
-                    );
-                }
-                cards.push(scored);
-            }
-            Err(errors) => {
-                let problems = card_problems(def, actuals, card, &errors);
-                loaded.diagnostics.extend(problems);
-            }
-        }
-    }
-    cards
-}
-
-/// Located diagnostics for a card that could not be scored. Indicators absent from
-/// the data are listed in one message; an empty cell gets its own; a cell that did
-/// not parse was reported already.
-fn card_problems(
-    def: &Scorecard,
-    actuals: &Actuals,
-    card: &CardData,
-    errors: &[CardError],
-) -> Vec<Diagnostic> {
-    let at = |loc: kpi::actuals::Loc, message: String, hint: &str| {
-        Diagnostic::error(&actuals.files[loc.file], loc.line, loc.col, message)
-            .with_hint(Some(hint.to_string()))
-    };
-    let describe = card.key.describe();
-    let kind = card.key.kind;
-    let mut problems = Vec::new();
-    let mut absent = Vec::new();
-    for error in errors {
-        let CardError::MissingValue(i) = *error else {
-            continue;
-        };
-        let id = &def.indicators[i].id;
-        match &card.values[i] {
-            Some(o) if o.invalid => {}
-            Some(o) => problems.push(at(
-                o.loc,
-                format!("no value for `{id}` ({describe}), which has a {kind} target"),
-                "give it a value, or use --missing zero or --missing skip",
-            )),
-            None => absent.push(format!("`{id}`")),
-        }
-    }
-    if !absent.is_empty() {
-        let message = if absent.len() == 1 {
-            format!(
-                "no value for {} ({describe}), which has a {kind} target",
-                absent[0]
-            )
-        } else {
-            format!(
-                "no values for {} ({describe}), which have {kind} targets",
-                absent.join(", ")
-            )
-        };
-        problems.push(at(
-            card.first,
-            message,
-            "give them values, or use --missing zero or --missing skip",
-        ));
-    }
-    let reported = card.values.iter().flatten().any(|o| o.invalid);
-    if errors.contains(&CardError::NothingToScore) && !reported {
-        let any_target = def.indicators.iter().any(|i| i.thresholds(kind).is_some());
-        let message = if any_target {
-            format!(
-                "nothing to score for {describe}: no indicator with a {kind} target has a value"
-            )
-        } else {
-            format!("nothing to score for {describe}: no indicator has a {kind} target")
-        };
-        problems.push(at(
-            card.first,
-            message,
-            "give a value for an indicator assessed in this period, or score another --period",
-        ));
-    }
-    problems
 }
 
 /// One of the command's own messages in the user's language (diagnostics of the
@@ -462,47 +314,4 @@ pub fn print_diagnostics(
 /// Whether standard error is a terminal, for snippets in messages.
 pub fn stderr_is_terminal() -> bool {
     io::stderr().is_terminal()
-}
-/// Writes `output` to `path`: atomically (a temporary file in the same folder, then a
-/// rename) when `path` is a regular file or does not exist yet; directly for anything
-/// else, such as `/dev/null` or a FIFO, which must never be replaced.
-pub fn write_output(path: &Path, output: &mut dyn Read) -> io::Result<()> {
-    match std::fs::metadata(path) {
-        Ok(meta) if !meta.is_file() => {
-            let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
-            io::copy(output, &mut file)?;
-            return file.flush();
-        }
-        _ => {}
-    }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut temp = tempfile::Builder::new().prefix(".kpi-").tempfile_in(dir)?;
-    io::copy(output, &mut temp)?;
-    temp.as_file().sync_all()?;
-    keep_permissions(path, temp.as_file())?;
-    temp.persist(path).map_err(|e| e.error)?;
-    Ok(())
-}
-
-/// A replaced file keeps its permissions; a new one gets the usual 0644, not the
-/// temporary file's 0600.
-pub(crate) fn keep_permissions(path: &Path, temp: &std::fs::File) -> io::Result<()> {
-    let permissions = match std::fs::metadata(path) {
-        Ok(meta) => meta.permissions(),
-        Err(_) => {
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                std::fs::Permissions::from_mode(0o644)
-            }
-            #[cfg(not(unix))]
-            {
-                return Ok(());
-            }
-        }
-    };
-    temp.set_permissions(permissions)
 }

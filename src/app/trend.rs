@@ -1,44 +1,22 @@
-//! `kpi trend`: score the data, then show each subject's cards side by side.
+//! `kpi trend`: the pipeline with a trend writer as its sink — each subject's cards
+//! side by side, written as soon as the subject's cards are complete.
 
-use std::io::{self, Write};
+use std::io;
 
-use anyhow::Context;
-
+use super::output::Output;
 use super::{
-    EXIT_INVALID, EXIT_OK, format_of, lang_of, load, missing_policy, print_diagnostics, score_all,
-    stderr_is_terminal, use_color, write_output,
+    EXIT_INVALID, EXIT_OK, format_of, inputs, lang_of, load_config, print_diagnostics, settings,
+    stderr_is_terminal, use_color, with_snippets,
 };
 use crate::app::args::{FormatArg, TrendArgs};
-use kpi::report::render::{RenderOptions, trend::write};
-use kpi::report::trend::trends;
+use kpi::pipeline::{self, Discard};
+use kpi::report::render::trend::TrendSink;
+use kpi::report::render::{Format, RenderOptions};
 
 pub fn run(args: &TrendArgs) -> anyhow::Result<i32> {
-    let stderr = &mut io::stderr();
-    let mut loaded = match load(&args.input, true) {
-        Ok(loaded) => loaded,
-        Err(diagnostics) => {
-            print_diagnostics(stderr, &diagnostics, stderr_is_terminal())?;
-            return Ok(EXIT_INVALID);
-        }
-    };
-    let cards = score_all(&mut loaded, missing_policy(args.input.missing), false);
-    print_diagnostics(stderr, loaded.diagnostics(), stderr_is_terminal())?;
-    if loaded.diagnostics.iter().any(|d| d.is_error()) {
-        return Ok(EXIT_INVALID);
-    }
-    let options = RenderOptions {
-        lang: lang_of(args.out.lang),
-        color: args.out.format == FormatArg::Table && use_color(args.out.output.is_none()),
-        bom: args.out.bom,
-        date: super::today(),
-    };
-    let trends = trends(&cards);
+    let lang = lang_of(args.out.lang);
     let format = format_of(args.out.format);
-    if matches!(
-        format,
-        kpi::report::render::Format::Html | kpi::report::render::Format::Xlsx
-    ) {
-        let lang = lang_of(args.out.lang);
+    if matches!(format, Format::Html | Format::Xlsx) {
         let message = super::say(
             lang,
             "kpi trend writes table, csv, json or markdown",
@@ -47,19 +25,42 @@ pub fn run(args: &TrendArgs) -> anyhow::Result<i32> {
         super::usage_error(lang, message.into(), None);
         return Ok(super::EXIT_USAGE);
     }
-    match &args.out.output {
-        Some(path) => {
-            let mut bytes = Vec::new();
-            write(format, &loaded.def, &trends, &options, &mut bytes)?;
-            write_output(path, &mut bytes.as_slice())
-                .with_context(|| format!("cannot write {}", path.display()))?;
+    let stderr = &mut io::stderr();
+    let (def, _) = match load_config(args.input.config.as_deref()) {
+        Ok(loaded) => loaded,
+        Err(diagnostics) => {
+            print_diagnostics(stderr, &diagnostics, stderr_is_terminal())?;
+            return Ok(EXIT_INVALID);
         }
-        None => {
-            let stdout = io::stdout();
-            let mut out = io::BufWriter::new(stdout.lock());
-            write(format, &loaded.def, &trends, &options, &mut out)?;
-            out.flush()?;
+    };
+    let options = RenderOptions {
+        lang,
+        color: args.out.format == FormatArg::Table && use_color(args.out.output.is_none()),
+        bom: args.out.bom,
+        date: super::today(),
+    };
+    let settings = settings(&def, &args.input);
+    let reading = pipeline::read(&settings, inputs(&args.input, true))?;
+    let (diagnostics, failed) = if reading.has_errors() {
+        (reading.finish(&mut Discard)?.diagnostics, true)
+    } else {
+        let out = Output::open(args.out.output.as_deref())?;
+        let mut sink = TrendSink::begin(format, &def, options, out)?;
+        let outcome = reading.finish(&mut sink)?;
+        let out = sink.end()?;
+        let failed = outcome.diagnostics.iter().any(|d| d.is_error());
+        if failed {
+            out.abandon();
+        } else {
+            out.finish()?;
         }
+        (outcome.diagnostics, failed)
+    };
+    let mut diagnostics = diagnostics;
+    let terminal = stderr_is_terminal();
+    if terminal {
+        with_snippets(&mut diagnostics, &args.input);
     }
-    Ok(EXIT_OK)
+    print_diagnostics(stderr, &diagnostics, terminal)?;
+    Ok(if failed { EXIT_INVALID } else { EXIT_OK })
 }

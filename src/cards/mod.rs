@@ -1,4 +1,94 @@
-//! Cards: row records kept compactly, sorted (spilling to temporary files past a
-//! memory budget) and merged into cards in print order, then rolled up.
+//! Cards: row records kept compactly, sorted (spilling sorted runs to temporary files
+//! past a memory budget) and merged into cards in print order (SPEC §5), then rolled
+//! up (§6). Rows that arrive in print order already are merged with nothing to sort.
 
+use crate::diag::quoted;
+use crate::model::{PeriodKind, Scorecard};
+use crate::period::Period;
+use crate::read::rows::{Loc, Observation};
+use crate::read::value::Value;
+use crate::score::{CardError, MissingPolicy, ScoredCard, score_card};
+
+pub mod group;
 pub mod rollup;
+pub mod store;
+
+/// Which scorecard a row belongs to.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CardKey {
+    pub subject: String,
+    /// The period label, normalised; `None` when the file has no period column.
+    pub period: Option<Period>,
+    pub kind: PeriodKind,
+}
+
+impl CardKey {
+    /// Print order (§5): subject by code point, then period by last day, finer first.
+    pub fn sort_key(&self) -> (&str, Option<(u16, u32, PeriodKind)>, PeriodKind) {
+        (&self.subject, self.period.map(Period::sort_key), self.kind)
+    }
+
+    /// The normalised period label, empty without one.
+    pub fn period_label(&self) -> String {
+        self.period.map(|p| p.to_string()).unwrap_or_default()
+    }
+
+    /// How messages name the card: `subject "a", period 2026-Q3`.
+    pub fn describe(&self) -> String {
+        match (self.subject.is_empty(), self.period) {
+            (false, Some(p)) => format!("subject {}, period {p}", quoted(&self.subject)),
+            (false, None) => format!("subject {}, {} card", quoted(&self.subject), self.kind),
+            (true, Some(p)) => format!("period {p}"),
+            (true, None) => format!("the {} card", self.kind),
+        }
+    }
+}
+
+/// The values of one scorecard, indexed like the definition's indicators.
+#[derive(Clone, Debug)]
+pub struct CardData {
+    pub key: CardKey,
+    /// The first row that belongs to this card.
+    pub first: Loc,
+    pub values: Vec<Option<Observation>>,
+    /// A rolled-up card's sources: per indicator, the values combined, in period
+    /// order. Empty for a card read as it is.
+    pub parts: Vec<Vec<Part>>,
+    /// Per indicator, the constituent periods that had no value (under `--partial`).
+    pub gaps: Vec<(usize, Vec<Period>)>,
+}
+
+impl CardData {
+    /// Scores the card (§4): its values, then the gaps a `--partial` roll-up left.
+    pub fn score(
+        &self,
+        def: &Scorecard,
+        missing: MissingPolicy,
+    ) -> Result<ScoredCard, Vec<CardError>> {
+        let values: Vec<_> = self
+            .values
+            .iter()
+            .map(|o| o.as_ref().and_then(|o| o.value).map(|v| v.amount))
+            .collect();
+        let score = score_card(def, self.key.kind, &values, missing)?;
+        Ok(ScoredCard {
+            subject: self.key.subject.clone(),
+            period: self.key.period_label(),
+            kind: self.key.kind,
+            score,
+            gaps: self
+                .gaps
+                .iter()
+                .map(|(i, periods)| (*i, periods.iter().map(ToString::to_string).collect()))
+                .collect(),
+        })
+    }
+}
+
+/// One value that went into a rolled-up one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Part {
+    pub period: Period,
+    pub value: Value,
+    pub loc: Loc,
+}

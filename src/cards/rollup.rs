@@ -6,7 +6,8 @@ use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
-use crate::actuals::{Actuals, CardData, CardKey, Loc, Observation, Part};
+use crate::cards::{CardData, CardKey, Part};
+use crate::read::rows::{Loc, Observation};
 use crate::diag::Diagnostic;
 use crate::model::{Aggregate, Indicator, PeriodKind, Scorecard};
 use crate::num::{div_half_up, round_half_up};
@@ -104,17 +105,17 @@ fn group_by_target(cards: &[CardData], kind: PeriodKind) -> Vec<(CardKey, Vec<&C
     groups
 }
 
-/// Rolls every card of `actuals` finer than `kind` up into cards of `kind`. Cards
+/// Rolls every card (of one subject and year, or more) finer than `kind` up into cards of `kind`. Cards
 /// already of that kind pass through.
 pub fn roll_up(
     def: &Scorecard,
-    actuals: &Actuals,
+    files: &[String],
+    cards: &[CardData],
     kind: PeriodKind,
     partial: bool,
 ) -> (Vec<CardData>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let mut out: Vec<CardData> = actuals
-        .cards
+    let mut out: Vec<CardData> = cards
         .iter()
         .filter(|c| c.key.period.is_none_or(|p| p.kind >= kind))
         .cloned()
@@ -122,28 +123,31 @@ pub fn roll_up(
     // A card of the target kind beside finer ones for the same period is ambiguous.
     let passed: HashMap<&CardKey, &CardData> = out.iter().map(|c| (&c.key, c)).collect();
     let mut rolled = Vec::new();
-    for (key, cards) in &group_by_target(&actuals.cards, kind) {
+    for (key, group) in &group_by_target(cards, kind) {
         if let Some(existing) = passed.get(key) {
             let at = existing.first;
+            let part = group[0];
             diagnostics.push(
                 Diagnostic::error(
-                    &actuals.files[at.file],
+                    &files[at.file],
                     at.line,
                     at.col,
                     format!(
-                        "{} is given directly and also as {} rows to roll up (such as {})",
+                        "{} is given directly and also as {} rows to roll up (such as {}:{})",
                         key.describe(),
-                        cards[0].key.kind,
-                        actuals.place(cards[0].first)
+                        part.key.kind,
+                        files[part.first.file],
+                        part.first.line
                     ),
                 )
+                .with_offset(at.offset)
                 .with_hint(Some(
                     "give each period once: either the total or its parts".into(),
                 )),
             );
             continue;
         }
-        if let Some(card) = roll_group(def, &actuals.files, key, cards, partial, &mut diagnostics) {
+        if let Some(card) = roll_group(def, files, key, group, partial, &mut diagnostics) {
             rolled.push(card);
         }
     }
@@ -157,35 +161,34 @@ pub fn roll_up(
 /// any that has some).
 pub fn roll_up_all(
     def: &Scorecard,
-    actuals: &Actuals,
+    files: &[String],
+    cards: &[CardData],
     partial: bool,
 ) -> (Vec<CardData>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let mut out: Vec<CardData> = actuals.cards.clone();
+    let mut out: Vec<CardData> = cards.to_vec();
     for kind in [PeriodKind::Quarter, PeriodKind::Half, PeriodKind::Year] {
-        for (key, cards) in group_by_target(&actuals.cards, kind) {
-            if actuals.cards.iter().any(|c| c.key == key) {
+        for (key, group) in group_by_target(cards, kind) {
+            if cards.iter().any(|c| c.key == key) {
                 continue; // given directly
             }
             // Rolled from the finest kind there is, so that months, not quarters, make a year.
-            let finest = cards
+            let finest = group
                 .iter()
                 .map(|c| c.key.kind)
                 .min()
                 .unwrap_or(PeriodKind::Month);
-            let cards: Vec<&CardData> =
-                cards.into_iter().filter(|c| c.key.kind == finest).collect();
+            let group: Vec<&CardData> =
+                group.into_iter().filter(|c| c.key.kind == finest).collect();
             let Some(target) = key.period else { continue };
             let complete = target
                 .constituents(finest)
                 .iter()
-                .all(|p| cards.iter().any(|c| c.key.period == Some(*p)));
+                .all(|p| group.iter().any(|c| c.key.period == Some(*p)));
             if !complete && !partial {
                 continue;
             }
-            if let Some(card) =
-                roll_group(def, &actuals.files, &key, &cards, partial, &mut diagnostics)
-            {
+            if let Some(card) = roll_group(def, files, &key, &group, partial, &mut diagnostics) {
                 out.push(card);
             }
         }
@@ -205,6 +208,7 @@ pub(crate) fn roll_group(
     let first = cards[0].first;
     let here = |loc: Loc, message: String, hint: &str| {
         Diagnostic::error(&files[loc.file], loc.line, loc.col, message)
+            .with_offset(loc.offset)
             .with_hint(Some(hint.to_string()))
     };
     let data_kind = cards[0].key.kind;
@@ -286,7 +290,7 @@ pub(crate) fn roll_group(
                     first.line,
                     first.col,
                     format!("{message}; combined the values there are"),
-                ));
+                ).with_offset(first.offset));
             } else {
                 diagnostics.push(here(
                     first,

@@ -3,5 +3,7 @@
 
 pub mod config;
 pub mod encoding;
+pub mod header;
+pub mod rows;
 pub mod sheet;
 pub mod value;

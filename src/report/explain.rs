@@ -7,7 +7,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::actuals::{CardData, Part};
+use crate::cards::{CardData, Part};
 use crate::model::{
     Aggregate, BandPoints, Better, Indicator, Method, PeriodKind, Scorecard, Thresholds,
 };
@@ -82,7 +82,7 @@ pub fn explain_card(
             let mut explanation = Explanation::default();
             let unit = indicator.unit.as_str();
             let place =
-                |loc: crate::actuals::Loc| format!("{}:{}:{}", files[loc.file], loc.line, loc.col);
+                |loc: crate::read::rows::Loc| format!("{}:{}:{}", files[loc.file], loc.line, loc.col);
             match card.parts.get(i) {
                 Some(parts) if !card.parts.is_empty() => {
                     explanation.sources = parts

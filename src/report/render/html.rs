@@ -9,6 +9,7 @@ use rust_decimal::prelude::ToPrimitive;
 
 use crate::model::{Band, Lang, Scorecard};
 use crate::num::{fixed, plain};
+use crate::report::explain::Explanation;
 use crate::score::ScoredCard;
 
 /// Escapes text for HTML content and attribute values.
@@ -112,6 +113,7 @@ pub fn end(out: &mut dyn Write) -> io::Result<()> {
 pub fn card(
     def: &Scorecard,
     card: &ScoredCard,
+    explain: &[Explanation],
     options: &RenderOptions,
     date: &str,
     out: &mut dyn Write,
@@ -146,7 +148,7 @@ pub fn card(
     writeln!(out, "</table>")?;
     chart(def, card, lang, out)?;
     writeln!(out, "<p class=\"notes\">{}</p>", escape(w.chart))?;
-    let notes = notes(def, card, lang);
+    let notes = notes(def, card, explain, lang);
     if !notes.is_empty() {
         writeln!(
             out,

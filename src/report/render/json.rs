@@ -9,6 +9,7 @@ use serde_json::Number;
 
 use crate::model::Scorecard;
 use crate::num::{fixed, plain};
+use crate::report::explain::Explanation;
 use crate::score::ScoredCard;
 
 #[derive(Serialize)]
@@ -39,7 +40,7 @@ struct Line<'a> {
     points: Option<Number>,
     /// Only with `--explain`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    explain: Option<&'a crate::report::explain::Explanation>,
+    explain: Option<&'a Explanation>,
 }
 
 /// A JSON number written exactly as `text` (serde_json's `arbitrary_precision`).
@@ -66,6 +67,7 @@ pub fn begin(out: &mut dyn Write) -> io::Result<()> {
 pub fn card(
     def: &Scorecard,
     card: &ScoredCard,
+    explain: &[Explanation],
     first: bool,
     out: &mut dyn Write,
 ) -> io::Result<()> {
@@ -88,7 +90,7 @@ pub fn card(
             weight: exact(indicator.weight)?,
             effective_weight: line.effective_weight.map(two).transpose()?,
             points: line.points.map(two).transpose()?,
-            explain: card.explain.get(i),
+            explain: explain.get(i),
         });
     }
     let document = Card {

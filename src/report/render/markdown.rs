@@ -4,6 +4,7 @@ use std::io::{self, Write};
 
 use super::{RenderOptions, card_title, human_row, human_total, notes, words};
 use crate::model::Scorecard;
+use crate::report::explain::Explanation;
 use crate::score::ScoredCard;
 
 /// Escapes what would break a Markdown table cell.
@@ -21,6 +22,7 @@ fn row(out: &mut dyn Write, cells: &[String]) -> io::Result<()> {
 pub fn card(
     def: &Scorecard,
     card: &ScoredCard,
+    explain: &[Explanation],
     first: bool,
     options: &RenderOptions,
     out: &mut dyn Write,
@@ -42,7 +44,7 @@ pub fn card(
         *cell = format!("**{cell}**");
     }
     row(out, &total)?;
-    let notes = notes(def, card, lang);
+    let notes = notes(def, card, explain, lang);
     if !notes.is_empty() {
         writeln!(out)?;
         writeln!(out, "```text")?;

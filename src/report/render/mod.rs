@@ -7,6 +7,9 @@ use rust_decimal::Decimal;
 
 use crate::model::{Band, Indicator, Lang, Scorecard};
 use crate::num::{fixed, plain};
+use crate::cards::CardData;
+use crate::pipeline::Sink;
+use crate::report::explain::{Explanation, explain_card};
 use crate::score::{IndicatorScore, ScoredCard};
 
 pub mod csv;
@@ -41,7 +44,7 @@ pub struct RenderOptions {
     pub date: String,
 }
 
-/// Renders a list of cards.
+/// Renders a list of cards (without explanations).
 pub fn render(
     format: Format,
     def: &Scorecard,
@@ -51,7 +54,7 @@ pub fn render(
 ) -> io::Result<()> {
     let mut writer = CardWriter::begin(format, def, options.clone(), out)?;
     for card in cards {
-        writer.card(card, out)?;
+        writer.card(card, &[], out)?;
     }
     writer.end(out)
 }
@@ -100,21 +103,26 @@ impl<'a> CardWriter<'a> {
         })
     }
 
-    pub fn card(&mut self, card: &ScoredCard, out: &mut dyn Write) -> io::Result<()> {
+    /// One card; `explain` holds its indicators' explanations, or nothing.
+    pub fn card(
+        &mut self,
+        card: &ScoredCard,
+        explain: &[Explanation],
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
         let first = self.written == 0;
+        let (def, options) = (self.def, &self.options);
         match (self.format, self.csv.as_mut()) {
-            (Format::Csv, Some(rows)) => csv::card(rows, self.def, card, out)?,
-            (Format::Json, _) => json::card(self.def, card, first, out)?,
-            (Format::Markdown, _) => markdown::card(self.def, card, first, &self.options, out)?,
-            (Format::Html, _) => {
-                html::card(self.def, card, &self.options, &self.options.date, out)?
-            }
+            (Format::Csv, Some(rows)) => csv::card(rows, def, card, out)?,
+            (Format::Json, _) => json::card(def, card, explain, first, out)?,
+            (Format::Markdown, _) => markdown::card(def, card, explain, first, options, out)?,
+            (Format::Html, _) => html::card(def, card, explain, options, &options.date, out)?,
             (Format::Xlsx, _) => {
                 if let Some(sheet) = self.xlsx.as_mut() {
-                    sheet.card(self.def, card)?;
+                    sheet.card(def, card)?;
                 }
             }
-            _ => table::card(self.def, card, first, &self.options, out)?,
+            _ => table::card(def, card, explain, first, options, out)?,
         }
         self.written += 1;
         Ok(())
@@ -130,6 +138,49 @@ impl<'a> CardWriter<'a> {
             },
             _ => Ok(()),
         }
+    }
+}
+
+/// The sink of `kpi score`: each card rendered and written as it comes, with its
+/// explanation when one is asked for.
+pub struct Rendered<'a, W: Write> {
+    writer: CardWriter<'a>,
+    out: W,
+    /// `--explain`: the data files, as explanations name them.
+    explain: Option<Vec<String>>,
+}
+
+impl<'a, W: Write> Rendered<'a, W> {
+    pub fn begin(
+        format: Format,
+        def: &'a Scorecard,
+        options: RenderOptions,
+        explain: Option<Vec<String>>,
+        mut out: W,
+    ) -> io::Result<Rendered<'a, W>> {
+        let writer = CardWriter::begin(format, def, options, &mut out)?;
+        Ok(Rendered {
+            writer,
+            out,
+            explain,
+        })
+    }
+
+    /// Ends the document, and hands back where it was written.
+    pub fn end(mut self) -> io::Result<W> {
+        self.writer.end(&mut self.out)?;
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+impl<W: Write> Sink for Rendered<'_, W> {
+    fn card(&mut self, card: &CardData, scored: &ScoredCard) -> io::Result<()> {
+        let explanation = match &self.explain {
+            Some(files) => explain_card(self.writer.def, card, &scored.score, files),
+            None => Vec::new(),
+        };
+        self.writer.card(scored, &explanation, &mut self.out)
     }
 }
 
@@ -250,7 +301,12 @@ pub(crate) fn human_total(card: &ScoredCard, lang: Lang) -> [String; 7] {
 
 /// Lines printed under a card's table: the periods missing under `--partial`, and
 /// the `--explain` trace of each indicator, indented.
-pub(crate) fn notes(def: &Scorecard, card: &ScoredCard, lang: Lang) -> Vec<String> {
+pub(crate) fn notes(
+    def: &Scorecard,
+    card: &ScoredCard,
+    explain: &[Explanation],
+    lang: Lang,
+) -> Vec<String> {
     let mut lines = Vec::new();
     for (i, periods) in &card.gaps {
         let name = def.indicators[*i].display_name(lang);
@@ -265,7 +321,7 @@ pub(crate) fn notes(def: &Scorecard, card: &ScoredCard, lang: Lang) -> Vec<Strin
             ),
         });
     }
-    for (indicator, explanation) in def.indicators.iter().zip(&card.explain) {
+    for (indicator, explanation) in def.indicators.iter().zip(explain) {
         lines.push(format!("  {}", indicator.display_name(lang)));
         let from = match lang {
             Lang::En => "from",

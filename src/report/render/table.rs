@@ -7,6 +7,7 @@ use comfy_table::{Cell, CellAlignment, Color};
 
 use super::{RenderOptions, card_title, human_row, human_total, is_scored, notes, words};
 use crate::model::{Band, Scorecard};
+use crate::report::explain::Explanation;
 use crate::score::ScoredCard;
 
 pub(crate) fn band_color(band: Band) -> Option<Color> {
@@ -44,6 +45,7 @@ fn cells(values: [String; 7], band: Band, color: bool) -> Vec<Cell> {
 pub fn card(
     def: &Scorecard,
     card: &ScoredCard,
+    explain: &[Explanation],
     first: bool,
     options: &RenderOptions,
     out: &mut dyn Write,
@@ -68,7 +70,7 @@ pub fn card(
     ));
     writeln!(out, "{}", card_title(def, card, lang))?;
     writeln!(out, "{table}")?;
-    for line in notes(def, card, lang) {
+    for line in notes(def, card, explain, lang) {
         writeln!(out, "{line}")?;
     }
     Ok(())
@@ -100,7 +102,6 @@ mod tests {
             kind: crate::model::PeriodKind::Quarter,
             score,
             gaps: Vec::new(),
-            explain: Vec::new(),
         };
         let options = RenderOptions {
             lang: Lang::En,

@@ -12,7 +12,10 @@ use super::table::band_color;
 use super::{Format, RenderOptions, words};
 use crate::model::{Band, Lang, Scorecard};
 use crate::num::fixed;
-use crate::report::trend::Trend;
+use crate::cards::CardData;
+use crate::pipeline::Sink;
+use crate::report::trend::{Trend, trends};
+use crate::score::ScoredCard;
 
 fn change_text(change: Option<Decimal>) -> String {
     match change {
@@ -62,11 +65,62 @@ pub fn write(
     options: &RenderOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    match format {
-        Format::Table | Format::Html | Format::Xlsx => table(def, trends, options, out),
-        Format::Markdown => markdown(def, trends, options.lang, out),
-        Format::Csv => csv(def, trends, options, out),
-        Format::Json => json(def, trends, out),
+    let mut writer = TrendWriter::begin(format, def, options.clone(), out)?;
+    for trend in trends {
+        writer.trend(trend, out)?;
+    }
+    writer.end(out)
+}
+
+/// Writes trends one at a time, as each subject's cards are complete; `write` is the
+/// same over a list, byte for byte.
+pub struct TrendWriter<'a> {
+    format: Format,
+    def: &'a Scorecard,
+    options: RenderOptions,
+    written: usize,
+}
+
+impl<'a> TrendWriter<'a> {
+    pub fn begin(
+        format: Format,
+        def: &'a Scorecard,
+        options: RenderOptions,
+        out: &mut dyn Write,
+    ) -> io::Result<TrendWriter<'a>> {
+        match format {
+            Format::Csv => csv_header(&options, out)?,
+            Format::Json => out.write_all(b"{\n  \"trends\": [")?,
+            _ => {}
+        }
+        Ok(TrendWriter {
+            format,
+            def,
+            options,
+            written: 0,
+        })
+    }
+
+    pub fn trend(&mut self, trend: &Trend, out: &mut dyn Write) -> io::Result<()> {
+        let first = self.written == 0;
+        match self.format {
+            Format::Table | Format::Html | Format::Xlsx => {
+                table(self.def, trend, first, &self.options, out)?
+            }
+            Format::Markdown => markdown(self.def, trend, first, self.options.lang, out)?,
+            Format::Csv => csv(self.def, trend, out)?,
+            Format::Json => json(self.def, trend, first, out)?,
+        }
+        self.written += 1;
+        Ok(())
+    }
+
+    pub fn end(self, out: &mut dyn Write) -> io::Result<()> {
+        match self.format {
+            Format::Json if self.written == 0 => out.write_all(b"]\n}\n"),
+            Format::Json => out.write_all(b"\n  ]\n}\n"),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -86,14 +140,15 @@ fn score_cell(value: Option<(Decimal, Band)>, color: bool) -> Cell {
 
 fn table(
     def: &Scorecard,
-    trends: &[Trend],
+    trend: &Trend,
+    first: bool,
     options: &RenderOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let lang = options.lang;
     let w = trend_words(lang);
-    for (n, trend) in trends.iter().enumerate() {
-        if n > 0 {
+    {
+        if !first {
             writeln!(out)?;
         }
         let mut table = super::new_table(options.color);
@@ -149,11 +204,17 @@ fn sparkline_caption(trend: &Trend) -> String {
     }
 }
 
-fn markdown(def: &Scorecard, trends: &[Trend], lang: Lang, out: &mut dyn Write) -> io::Result<()> {
+fn markdown(
+    def: &Scorecard,
+    trend: &Trend,
+    first: bool,
+    lang: Lang,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let w = trend_words(lang);
     let escape = |t: &str| t.replace('|', "\\|");
-    for (n, trend) in trends.iter().enumerate() {
-        if n > 0 {
+    {
+        if !first {
             writeln!(out)?;
         }
         writeln!(out, "### {}", escape(&title(def, trend, lang)))?;
@@ -195,18 +256,11 @@ fn markdown(def: &Scorecard, trends: &[Trend], lang: Lang, out: &mut dyn Write) 
     Ok(())
 }
 
-fn csv(
-    def: &Scorecard,
-    trends: &[Trend],
-    options: &RenderOptions,
-    out: &mut dyn Write,
-) -> io::Result<()> {
+fn csv_header(options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     if options.bom {
         out.write_all("\u{FEFF}".as_bytes())?;
     }
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(out);
+    let mut writer = csv_writer(out);
     writer.write_record([
         "subject",
         "period",
@@ -217,7 +271,19 @@ fn csv(
         "band",
         "change",
     ])?;
-    for trend in trends {
+    writer.flush()?;
+    Ok(())
+}
+
+fn csv_writer(out: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(out)
+}
+
+fn csv(def: &Scorecard, trend: &Trend, out: &mut dyn Write) -> io::Result<()> {
+    let mut writer = csv_writer(out);
+    {
         let subject = neutralise(&trend.subject);
         for (p, period) in trend.periods.iter().enumerate() {
             for ((indicator, scores), changes) in def
@@ -287,44 +353,90 @@ fn number(d: Decimal) -> io::Result<serde_json::Number> {
         .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("number {text:?}: {e}")))
 }
 
-fn json(def: &Scorecard, trends: &[Trend], out: &mut dyn Write) -> io::Result<()> {
-    let mut list = Vec::with_capacity(trends.len());
-    for trend in trends {
-        let mut indicators = Vec::with_capacity(def.indicators.len());
-        for (indicator, scores) in def.indicators.iter().zip(&trend.scores) {
-            indicators.push(JsonRow {
-                id: &indicator.id,
-                name: &indicator.name,
-                scores: scores
-                    .iter()
-                    .map(|s| s.map(|(v, _)| number(v)).transpose())
-                    .collect::<io::Result<_>>()?,
-                bands: scores.iter().map(|s| s.map(|(_, b)| b.id())).collect(),
-            });
-        }
-        list.push(JsonTrend {
-            subject: &trend.subject,
-            period_kind: trend.kind.key(),
-            periods: &trend.periods,
-            indicators,
-            totals: trend
-                .totals
+fn json(def: &Scorecard, trend: &Trend, first: bool, out: &mut dyn Write) -> io::Result<()> {
+    let mut indicators = Vec::with_capacity(def.indicators.len());
+    for (indicator, scores) in def.indicators.iter().zip(&trend.scores) {
+        indicators.push(JsonRow {
+            id: &indicator.id,
+            name: &indicator.name,
+            scores: scores
                 .iter()
-                .map(|t| number(t.0))
+                .map(|s| s.map(|(v, _)| number(v)).transpose())
                 .collect::<io::Result<_>>()?,
-            bands: trend.totals.iter().map(|t| t.1.id()).collect(),
-            changes: trend
-                .changes
-                .iter()
-                .map(|c| c.map(number).transpose())
-                .collect::<io::Result<_>>()?,
-            sparkline: &trend.sparkline,
+            bands: scores.iter().map(|s| s.map(|(_, b)| b.id())).collect(),
         });
     }
-    #[derive(Serialize)]
-    struct Document<'a> {
-        trends: Vec<JsonTrend<'a>>,
+    let item = JsonTrend {
+        subject: &trend.subject,
+        period_kind: trend.kind.key(),
+        periods: &trend.periods,
+        indicators,
+        totals: trend
+            .totals
+            .iter()
+            .map(|t| number(t.0))
+            .collect::<io::Result<_>>()?,
+        bands: trend.totals.iter().map(|t| t.1.id()).collect(),
+        changes: trend
+            .changes
+            .iter()
+            .map(|c| c.map(number).transpose())
+            .collect::<io::Result<_>>()?,
+        sparkline: &trend.sparkline,
+    };
+    // Indented as it stands inside the document, so that trends written one at a
+    // time make the same bytes as the whole document printed at once.
+    let text = serde_json::to_string_pretty(&item)?;
+    out.write_all(if first { b"\n    " } else { b",\n    " })?;
+    out.write_all(text.replace('\n', "\n    ").as_bytes())
+}
+
+/// The sink of `kpi trend`: a subject's cards are gathered until the next subject
+/// begins, then written as that subject's trends, so memory holds one subject.
+pub struct TrendSink<'a, W: Write> {
+    writer: TrendWriter<'a>,
+    out: W,
+    cards: Vec<ScoredCard>,
+}
+
+impl<'a, W: Write> TrendSink<'a, W> {
+    pub fn begin(
+        format: Format,
+        def: &'a Scorecard,
+        options: RenderOptions,
+        mut out: W,
+    ) -> io::Result<TrendSink<'a, W>> {
+        let writer = TrendWriter::begin(format, def, options, &mut out)?;
+        Ok(TrendSink {
+            writer,
+            out,
+            cards: Vec::new(),
+        })
     }
-    serde_json::to_writer_pretty(&mut *out, &Document { trends: list })?;
-    writeln!(out)
+
+    fn flush_subject(&mut self) -> io::Result<()> {
+        for trend in trends(&self.cards) {
+            self.writer.trend(&trend, &mut self.out)?;
+        }
+        self.cards.clear();
+        Ok(())
+    }
+
+    /// Writes the last subject and ends the document.
+    pub fn end(mut self) -> io::Result<W> {
+        self.flush_subject()?;
+        self.writer.end(&mut self.out)?;
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+impl<W: Write> Sink for TrendSink<'_, W> {
+    fn card(&mut self, _: &CardData, scored: &ScoredCard) -> io::Result<()> {
+        if self.cards.first().is_some_and(|c| c.subject != scored.subject) {
+            self.flush_subject()?;
+        }
+        self.cards.push(scored.clone());
+        Ok(())
+    }
 }

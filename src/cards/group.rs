@@ -1,0 +1,254 @@
+//! Sorted rows → cards: consecutive rows of one subject and period make a card; a
+//! second value for the same cell is a duplicate, named with both places. Cards are
+//! gathered per subject and year, the span a roll-up needs (§6), rolled up, and handed
+//! on in print order.
+
+use std::collections::VecDeque;
+use std::io;
+
+use crate::cards::rollup::{roll_up, roll_up_all};
+use crate::cards::store::{Row, Sorted};
+use crate::cards::{CardData, CardKey};
+use crate::diag::{Diagnostic, Problems};
+use crate::model::{PeriodKind, Scorecard};
+use crate::read::rows::{Loc, Observation};
+
+/// Which cards to make of the data's (SPEC §6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RollUp {
+    /// Each card as read.
+    None,
+    /// `--period KIND`: finer cards rolled up into this kind.
+    Into(PeriodKind),
+    /// `--period all`: each card as read, and every coarser one the data completes.
+    All,
+}
+
+/// How cards are made.
+pub struct Grouping<'a> {
+    pub def: &'a Scorecard,
+    /// The data files, as messages name them.
+    pub files: &'a [String],
+    pub roll_up: RollUp,
+    pub partial: bool,
+}
+
+/// The cards of sorted rows, in print order.
+pub struct Cards<'a> {
+    sorted: Sorted,
+    how: Grouping<'a>,
+    building: Option<Building>,
+    batch: Batch,
+    ready: VecDeque<CardData>,
+    done: bool,
+}
+
+impl<'a> Cards<'a> {
+    pub fn new(sorted: Sorted, how: Grouping<'a>) -> Cards<'a> {
+        Cards {
+            sorted,
+            how,
+            building: None,
+            batch: Batch::default(),
+            ready: VecDeque::new(),
+            done: false,
+        }
+    }
+
+    /// The next card, or `None` when there are no more; problems found on the way
+    /// (duplicates, roll-ups that cannot be made) go to `problems`.
+    pub fn next_card(&mut self, problems: &mut Problems) -> io::Result<Option<CardData>> {
+        loop {
+            if let Some(card) = self.ready.pop_front() {
+                return Ok(Some(card));
+            }
+            if self.done {
+                return Ok(None);
+            }
+            let how = &self.how;
+            match self.sorted.next_row()? {
+                Some(row) => {
+                    let same = self.building.as_ref().is_some_and(|b| {
+                        b.subject == row.subject
+                            && b.card.key.period == row.period
+                            && b.card.key.kind == row.kind
+                    });
+                    if !same {
+                        if let Some(done) = self.building.take() {
+                            let card = done.finish(how, problems);
+                            self.batch.take(how, problems, &mut self.ready, card);
+                        }
+                        let subject = self.sorted.subject(row.subject);
+                        self.building = Some(Building::new(&row, subject, how.def));
+                    }
+                    if let Some(b) = self.building.as_mut() {
+                        b.add(&row, how, problems);
+                    }
+                }
+                None => {
+                    self.done = true;
+                    if let Some(done) = self.building.take() {
+                        let card = done.finish(how, problems);
+                        self.batch.take(how, problems, &mut self.ready, card);
+                    }
+                    self.batch.flush(how, problems, &mut self.ready);
+                }
+            }
+        }
+    }
+}
+
+/// The cards of one subject and year, waiting for their roll-up.
+#[derive(Default)]
+struct Batch {
+    of: Option<(String, Option<u16>)>,
+    cards: Vec<CardData>,
+}
+
+impl Batch {
+    fn take(
+        &mut self,
+        how: &Grouping<'_>,
+        problems: &mut Problems,
+        ready: &mut VecDeque<CardData>,
+        card: CardData,
+    ) {
+        if how.roll_up == RollUp::None {
+            ready.push_back(card);
+            return;
+        }
+        let of = (card.key.subject.clone(), card.key.period.map(|p| p.year));
+        if self.of.as_ref() != Some(&of) {
+            self.flush(how, problems, ready);
+            self.of = Some(of);
+        }
+        self.cards.push(card);
+    }
+
+    fn flush(&mut self, how: &Grouping<'_>, problems: &mut Problems, ready: &mut VecDeque<CardData>) {
+        if self.cards.is_empty() {
+            return;
+        }
+        let cards = std::mem::take(&mut self.cards);
+        let (cards, diagnostics) = match how.roll_up {
+            RollUp::None => (cards, Vec::new()),
+            RollUp::Into(kind) => roll_up(how.def, how.files, &cards, kind, how.partial),
+            RollUp::All => roll_up_all(how.def, how.files, &cards, how.partial),
+        };
+        for d in diagnostics {
+            problems.push(d);
+        }
+        ready.extend(cards);
+    }
+}
+
+/// A card whose rows are being read.
+struct Building {
+    subject: u32,
+    card: CardData,
+    /// The cells of the wide row being read, which stand or fall together.
+    pending: Vec<(usize, Observation)>,
+    pending_row: Option<Loc>,
+}
+
+impl Building {
+    fn new(row: &Row, subject: &str, def: &Scorecard) -> Building {
+        Building {
+            subject: row.subject,
+            card: CardData {
+                key: CardKey {
+                    subject: subject.to_string(),
+                    period: row.period,
+                    kind: row.kind,
+                },
+                first: row.row,
+                values: vec![None; def.indicators.len()],
+                parts: Vec::new(),
+                gaps: Vec::new(),
+            },
+            pending: Vec::new(),
+            pending_row: None,
+        }
+    }
+
+    fn add(&mut self, row: &Row, how: &Grouping<'_>, problems: &mut Problems) {
+        let same_row = self
+            .pending_row
+            .is_some_and(|r| r.file == row.row.file && r.offset == row.row.offset);
+        if !same_row {
+            self.commit(how, problems);
+        }
+        if row.wide {
+            self.pending.push((row.indicator, row.observation));
+            self.pending_row = Some(row.row);
+            return;
+        }
+        let Some(slot) = self.card.values.get_mut(row.indicator) else {
+            return;
+        };
+        match slot {
+            Some(earlier) => {
+                let (earlier, at) = (earlier.loc, row.observation.loc);
+                let id = &how.def.indicators[row.indicator].id;
+                problems.push(
+                    Diagnostic::error(
+                        &how.files[at.file],
+                        at.line,
+                        at.col,
+                        format!(
+                            "duplicate value for `{id}` ({}): also given at {}",
+                            self.card.key.describe(),
+                            place(how.files, earlier)
+                        ),
+                    )
+                    .with_offset(at.offset)
+                    .with_hint(Some("keep one row per subject, period and indicator".into())),
+                );
+            }
+            None => *slot = Some(row.observation),
+        }
+    }
+
+    /// The wide row read so far joins the card, unless it repeats one before it.
+    fn commit(&mut self, how: &Grouping<'_>, problems: &mut Problems) {
+        let Some(at) = self.pending_row.take() else {
+            return;
+        };
+        let cells = std::mem::take(&mut self.pending);
+        let earlier = cells
+            .iter()
+            .find_map(|(i, _)| self.card.values.get(*i).copied().flatten().map(|o| o.loc));
+        if let Some(earlier) = earlier {
+            problems.push(
+                Diagnostic::error(
+                    &how.files[at.file],
+                    at.line,
+                    at.col,
+                    format!(
+                        "duplicate row for {}: also given at {}",
+                        self.card.key.describe(),
+                        place(how.files, earlier)
+                    ),
+                )
+                .with_offset(at.offset)
+                .with_hint(Some("keep one row per subject and period".into())),
+            );
+            return;
+        }
+        for (i, observation) in cells {
+            if let Some(slot) = self.card.values.get_mut(i) {
+                *slot = Some(observation);
+            }
+        }
+    }
+
+    fn finish(mut self, how: &Grouping<'_>, problems: &mut Problems) -> CardData {
+        self.commit(how, problems);
+        self.card
+    }
+}
+
+/// `path:line` of a location, for messages that name a second place.
+fn place(files: &[String], loc: Loc) -> String {
+    format!("{}:{}", files[loc.file], loc.line)
+}

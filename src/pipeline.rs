@@ -1,0 +1,294 @@
+//! The one pipeline every command runs on: data files are read into row records,
+//! the rows are sorted into cards (spilling past the memory budget), the cards are
+//! rolled up and scored, and each scored card goes to a sink. Problems are collected,
+//! every one located, not stopped at.
+
+use std::io::{self, Read};
+use std::path::PathBuf;
+
+use crate::cards::CardData;
+use crate::cards::group::{Cards, Grouping, RollUp};
+use crate::cards::store::Store;
+use crate::diag::{Diagnostic, Problems};
+use crate::model::Scorecard;
+use crate::read::encoding::Encoding;
+use crate::read::rows::{self, ReadOptions};
+use crate::read::sheet::{self, CellMap};
+use crate::score::{CardError, MissingPolicy, ScoredCard};
+
+/// Where scored cards go: a format's writer, an explanation, a trend, nothing.
+pub trait Sink {
+    /// A card scored, in print order, with the data it was scored from.
+    fn card(&mut self, card: &CardData, scored: &ScoredCard) -> io::Result<()>;
+}
+
+/// A sink that keeps nothing (`kpi check`, or output that will not be written).
+pub struct Discard;
+
+impl Sink for Discard {
+    fn card(&mut self, _: &CardData, _: &ScoredCard) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Everything the pipeline needs to know, resolved before it runs.
+pub struct Settings<'a> {
+    pub def: &'a Scorecard,
+    pub read: ReadOptions,
+    pub roll_up: RollUp,
+    pub partial: bool,
+    pub missing: MissingPolicy,
+    /// Bytes of rows held in memory before sorted runs spill to disk.
+    pub memory: usize,
+    /// Where spilled runs go (unnamed files: gone however the process ends).
+    pub spill_dir: PathBuf,
+    /// `--sheet`: the sheet of a workbook to read.
+    pub sheet: Option<String>,
+}
+
+/// The default memory budget for rows: the other bounds of a run (buffers, the
+/// merge, output) fit beside it in 64 MiB.
+pub const DEFAULT_MEMORY: usize = 32 << 20;
+
+/// A data file to read.
+pub enum Input<'a> {
+    /// `name` as messages give it, and its bytes.
+    Open {
+        name: String,
+        reader: Box<dyn Read + 'a>,
+    },
+    /// A file that could not be opened: the problem says why.
+    Failed { name: String, problem: Diagnostic },
+}
+
+impl Input<'_> {
+    /// The file's name, as messages give it.
+    pub fn name(&self) -> &str {
+        match self {
+            Input::Open { name, .. } | Input::Failed { name, .. } => name,
+        }
+    }
+}
+
+/// The data files read, and their rows sorted, ready to make cards.
+pub struct Reading<'s> {
+    settings: &'s Settings<'s>,
+    store: Store,
+    files: Vec<String>,
+    rejected: Vec<bool>,
+    problems: Problems,
+    sheets: Vec<CellMap>,
+}
+
+/// What a run found.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Every problem and warning, located.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Cards scored and handed to the sink.
+    pub cards: usize,
+    /// The data files, as messages name them.
+    pub files: Vec<String>,
+}
+
+/// Reads every data file: the first half of a run. Nothing reaches a sink yet, so a
+/// caller can look at the problems found before choosing where cards go.
+pub fn read<'s>(settings: &'s Settings<'s>, inputs: Vec<Input<'_>>) -> io::Result<Reading<'s>> {
+    let mut reading = Reading {
+        settings,
+        store: Store::new(settings.memory, &settings.spill_dir),
+        files: Vec::new(),
+        rejected: Vec::new(),
+        problems: Problems::default(),
+        sheets: Vec::new(),
+    };
+    for input in inputs {
+        let file = reading.files.len();
+        match input {
+            Input::Failed { name, problem } => {
+                reading.files.push(name);
+                reading.rejected.push(true);
+                reading.problems.push(problem);
+            }
+            Input::Open { name, mut reader } => {
+                reading.files.push(name.clone());
+                reading.rejected.push(false);
+                let rejected = reading.read_one(file, &name, &mut *reader)?;
+                reading.rejected[file] = rejected;
+            }
+        }
+    }
+    Ok(reading)
+}
+
+impl Reading<'_> {
+    /// Reads one file into the store; whether its rows are to be dropped.
+    fn read_one(&mut self, file: usize, name: &str, reader: &mut dyn Read) -> io::Result<bool> {
+        let settings = self.settings;
+        let store = &mut self.store;
+        let mut failure = None;
+        let mut emit = |record: rows::Record<'_>| {
+            if failure.is_none()
+                && let Err(e) = store.push(&record)
+            {
+                failure = Some(e);
+            }
+        };
+        let result = if sheet::is_spreadsheet(name) {
+            let mut bytes = Vec::new();
+            if let Err(e) = reader.read_to_end(&mut bytes) {
+                self.problems.push(rows::read_error(name, &e));
+                return Ok(true);
+            }
+            match sheet::read(name, bytes, settings.sheet.as_deref()) {
+                Ok(grid) => {
+                    // A sheet is read as the CSV text of its cells.
+                    let options = ReadOptions {
+                        encoding: Some(Encoding::Utf8),
+                        delimiter: Some(b','),
+                        ..settings.read.clone()
+                    };
+                    let read = rows::read(
+                        settings.def,
+                        name,
+                        file,
+                        &mut grid.csv.as_bytes(),
+                        &options,
+                        &mut emit,
+                    );
+                    self.sheets.push(grid.map);
+                    read
+                }
+                Err(problem) => {
+                    self.problems.push(*problem);
+                    return Ok(true);
+                }
+            }
+        } else {
+            rows::read(settings.def, name, file, reader, &settings.read, &mut emit)
+        };
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        self.problems.absorb(result.diagnostics);
+        Ok(result.rejected)
+    }
+
+    /// Whether an error has been found so far.
+    pub fn has_errors(&self) -> bool {
+        self.problems.has_errors()
+    }
+
+    /// The second half of a run: cards made, rolled up, scored and handed to `sink`.
+    pub fn finish(self, sink: &mut dyn Sink) -> io::Result<Outcome> {
+        let Reading {
+            settings,
+            store,
+            files,
+            rejected,
+            mut problems,
+            sheets,
+        } = self;
+        let sorted = store.into_sorted(rejected)?;
+        let how = Grouping {
+            def: settings.def,
+            files: &files,
+            roll_up: settings.roll_up,
+            partial: settings.partial,
+        };
+        let mut cards = Cards::new(sorted, how);
+        let mut scored_cards = 0;
+        while let Some(card) = cards.next_card(&mut problems)? {
+            match card.score(settings.def, settings.missing) {
+                Ok(scored) => {
+                    sink.card(&card, &scored)?;
+                    scored_cards += 1;
+                }
+                Err(errors) => {
+                    for d in card_problems(settings.def, &files, &card, &errors) {
+                        problems.push(d);
+                    }
+                }
+            }
+        }
+        let mut diagnostics = problems.into_vec();
+        for map in &sheets {
+            map.locate(&mut diagnostics);
+        }
+        Ok(Outcome {
+            diagnostics,
+            cards: scored_cards,
+            files,
+        })
+    }
+}
+
+/// Located diagnostics for a card that could not be scored. Indicators absent from
+/// the data are listed in one message; an empty cell gets its own; a cell that did
+/// not parse was reported already.
+fn card_problems(
+    def: &Scorecard,
+    files: &[String],
+    card: &CardData,
+    errors: &[CardError],
+) -> Vec<Diagnostic> {
+    let at = |loc: rows::Loc, message: String, hint: &str| {
+        Diagnostic::error(&files[loc.file], loc.line, loc.col, message)
+            .with_offset(loc.offset)
+            .with_hint(Some(hint.to_string()))
+    };
+    let describe = card.key.describe();
+    let kind = card.key.kind;
+    let mut problems = Vec::new();
+    let mut absent = Vec::new();
+    for error in errors {
+        let CardError::MissingValue(i) = *error else {
+            continue;
+        };
+        let id = &def.indicators[i].id;
+        match &card.values[i] {
+            Some(o) if o.invalid => {}
+            Some(o) => problems.push(at(
+                o.loc,
+                format!("no value for `{id}` ({describe}), which has a {kind} target"),
+                "give it a value, or use --missing zero or --missing skip",
+            )),
+            None => absent.push(format!("`{id}`")),
+        }
+    }
+    if !absent.is_empty() {
+        let message = if absent.len() == 1 {
+            format!(
+                "no value for {} ({describe}), which has a {kind} target",
+                absent[0]
+            )
+        } else {
+            format!(
+                "no values for {} ({describe}), which have {kind} targets",
+                absent.join(", ")
+            )
+        };
+        problems.push(at(
+            card.first,
+            message,
+            "give them values, or use --missing zero or --missing skip",
+        ));
+    }
+    let reported = card.values.iter().flatten().any(|o| o.invalid);
+    if errors.contains(&CardError::NothingToScore) && !reported {
+        let any_target = def.indicators.iter().any(|i| i.thresholds(kind).is_some());
+        let message = if any_target {
+            format!(
+                "nothing to score for {describe}: no indicator with a {kind} target has a value"
+            )
+        } else {
+            format!("nothing to score for {describe}: no indicator has a {kind} target")
+        };
+        problems.push(at(
+            card.first,
+            message,
+            "give a value for an indicator assessed in this period, or score another --period",
+        ));
+    }
+    problems
+}

@@ -1,0 +1,1003 @@
+//! The one reader of data files (SPEC §5): text in any encoding, read as it streams,
+//! long and wide layouts, header aliases, indicators by id or name, period labels.
+//! Every cell becomes a row record with its location, handed on as it is read; every
+//! problem is located at its file, line and column. Workbooks come here too, as the
+//! CSV text of their sheet.
+//!
+//! Memory does not grow with the file: the text is decoded in blocks, and only the
+//! record being read is kept (for the columns of its cells).
+
+use std::collections::HashMap;
+use std::io::{self, Read};
+
+use csv::ByteRecord;
+use rust_decimal::Decimal;
+
+use crate::diag::{Diagnostic, MAX_PROBLEMS, did_you_mean, quoted};
+use crate::model::{Column, PeriodKind, Scorecard};
+use crate::period::Period;
+use crate::read::encoding::{Encoding, SNIFF_LEN, sniff};
+use crate::read::header::{HeaderCell, Role, cell_starts, classify, detect_delimiter, is_long};
+use crate::read::value::{Value, parse_value};
+
+/// How data files are read, resolved from the command line.
+#[derive(Clone, Debug, Default)]
+pub struct ReadOptions {
+    pub encoding: Option<Encoding>,
+    pub delimiter: Option<u8>,
+    /// `--period KIND`: the kind of cards to score.
+    pub period: Option<PeriodKind>,
+    /// `--period all`: every card the data supports, which needs period labels.
+    pub all_periods: bool,
+    pub ignore_unknown: bool,
+}
+
+/// Where a cell is: a file (its index in the run), a 1-based line and character
+/// column, and the byte offset in the file's text (for showing the source line).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Loc {
+    pub file: usize,
+    pub line: usize,
+    pub col: usize,
+    pub offset: u64,
+}
+
+/// One indicator's cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Observation {
+    /// `None`: no value (an empty cell, `-`, `n/a`), or a cell that did not parse.
+    pub value: Option<Value>,
+    /// The cell did not parse; an error has been reported for it already.
+    pub invalid: bool,
+    pub loc: Loc,
+}
+
+/// One cell of a data row, with the card it belongs to.
+#[derive(Clone, Copy, Debug)]
+pub struct Record<'a> {
+    pub subject: &'a str,
+    /// The period label, normalised; `None` when the file has no period column.
+    pub period: Option<Period>,
+    pub kind: PeriodKind,
+    pub indicator: usize,
+    pub observation: Observation,
+    /// Where the row starts (column 1).
+    pub row: Loc,
+    /// The row is of a wide file: its cells stand or fall together.
+    pub wide: bool,
+}
+
+/// What reading one file found besides its records.
+#[derive(Debug, Default)]
+pub struct FileRead {
+    pub diagnostics: Vec<Diagnostic>,
+    /// No card may come from this file (a header problem, text that cannot be
+    /// decoded): records it handed on before that was known are to be dropped.
+    pub rejected: bool,
+}
+
+/// Reads one data file, handing each cell on to `emit` as it is read.
+pub fn read(
+    def: &Scorecard,
+    path: &str,
+    file: usize,
+    input: &mut dyn Read,
+    options: &ReadOptions,
+    emit: &mut dyn FnMut(Record<'_>),
+) -> FileRead {
+    let mut problems = Problems {
+        path,
+        list: Vec::new(),
+        suppressed: 0,
+    };
+    let text = match Text::open(input, options.encoding) {
+        Ok(text) => text,
+        Err(e) => {
+            problems.list.push(read_error(path, &e));
+            return problems.finish(true);
+        }
+    };
+    let delimiter = options.delimiter.unwrap_or(text.delimiter);
+    let encoding = text.encoding;
+    let csv = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .buffer_capacity(1 << 16)
+        .from_reader(text);
+    let mut reader = FileReader {
+        def,
+        file,
+        options,
+        delimiter,
+        csv,
+        lines: Lines::default(),
+        problems,
+        header: None,
+        header_ok: true,
+        fractions: Fractions::new(def),
+        names: Vec::new(),
+        last_name: 0,
+        last_period: None,
+        period_problem: false,
+        all_periods_problem: false,
+        unheaded_reported: Vec::new(),
+    };
+    let rejected = match reader.run(emit) {
+        Ok(()) => !reader.header_ok,
+        Err(e) => {
+            let at = reader.csv.get_ref().bad_text;
+            match at {
+                Some(offset) => {
+                    let (line, col) = reader.locate(offset);
+                    reader.problems.list.push(
+                        Diagnostic::error(path, line, col, format!("the text here is not valid {}", encoding.name()))
+                            .with_offset(offset)
+                            .with_hint(Some(
+                                "save the file as UTF-8, or name its encoding with --encoding utf8|gb18030|utf16le|utf16be"
+                                    .into(),
+                            )),
+                    );
+                }
+                None => reader.problems.list.push(read_error(path, &e)),
+            }
+            true
+        }
+    };
+    if !rejected {
+        reader.fraction_warnings();
+    }
+    reader.problems.finish(rejected)
+}
+
+/// A file that could not be read, as a diagnostic.
+pub fn read_error(name: &str, error: &io::Error) -> Diagnostic {
+    let message = match error.kind() {
+        io::ErrorKind::NotFound => "no such file".to_string(),
+        io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        io::ErrorKind::IsADirectory => "is a directory, not a file".to_string(),
+        _ => format!("cannot read: {error}"),
+    };
+    Diagnostic::error(name, 0, 0, message)
+}
+
+struct Problems<'a> {
+    path: &'a str,
+    list: Vec<Diagnostic>,
+    /// Problems past `MAX_PROBLEMS`, counted.
+    suppressed: usize,
+}
+
+impl Problems<'_> {
+    fn push(&mut self, diagnostic: Diagnostic) {
+        if self.list.len() >= MAX_PROBLEMS {
+            self.suppressed += 1;
+        } else {
+            self.list.push(diagnostic);
+        }
+    }
+
+    fn is_full(&self) -> bool {
+        self.list.len() >= MAX_PROBLEMS
+    }
+
+    /// The problems in the order of the file, and the count of the rest.
+    fn finish(mut self, rejected: bool) -> FileRead {
+        self.list.sort_by_key(|d| (d.line, d.col));
+        if self.suppressed > 0 {
+            let more = self.suppressed;
+            self.list.push(Diagnostic::error(
+                self.path,
+                0,
+                0,
+                format!("{more} more problems in this file are not listed; fix the ones above first"),
+            ));
+        }
+        FileRead {
+            diagnostics: self.list,
+            rejected,
+        }
+    }
+}
+
+/// The header, understood.
+struct Header {
+    roles: Vec<Role>,
+    long: bool,
+    subject: Option<usize>,
+    period: Option<usize>,
+    indicator: usize,
+    actual: usize,
+    /// (column, indicator) of a wide file.
+    indicators: Vec<(usize, usize)>,
+    /// Columns with an empty header: their cells must stay empty.
+    unheaded: Vec<usize>,
+    /// Where each header cell starts.
+    locs: Vec<Loc>,
+}
+
+struct FileReader<'a, 'r> {
+    def: &'a Scorecard,
+    file: usize,
+    options: &'a ReadOptions,
+    delimiter: u8,
+    csv: csv::Reader<Text<'r>>,
+    lines: Lines,
+    problems: Problems<'a>,
+    header: Option<Header>,
+    /// No header problem: rows may make cards.
+    header_ok: bool,
+    fractions: Fractions,
+    /// Indicator names seen in a long file, and what they name; rows cycle through
+    /// the same few, so the next one is looked for after the last one found.
+    names: Vec<(Box<[u8]>, Option<usize>)>,
+    last_name: usize,
+    /// The last period label read, and what it means.
+    last_period: Option<(Box<[u8]>, Option<Period>)>,
+    period_problem: bool,
+    all_periods_problem: bool,
+    unheaded_reported: Vec<usize>,
+}
+
+/// A record and where it starts.
+struct Row<'b> {
+    record: &'b ByteRecord,
+    /// Byte offset of the record in the text.
+    start: u64,
+    /// Line of the record's start.
+    line: usize,
+}
+
+impl FileReader<'_, '_> {
+    fn run(&mut self, emit: &mut dyn FnMut(Record<'_>)) -> io::Result<()> {
+        let mut record = ByteRecord::new();
+        let mut any_data = false;
+        let mut header_start = None;
+        while self.csv.read_byte_record(&mut record).map_err(into_io)? {
+            let start = record.position().map_or(0, |p| p.byte());
+            self.lines.advance(self.csv.get_ref(), start);
+            let line = self.lines.line;
+            let row = Row {
+                record: &record,
+                start,
+                line,
+            };
+            if self.header.is_none() {
+                header_start = Some((line, start));
+                self.header(&row)?;
+            } else if !record.iter().all(|c| c.trim_ascii().is_empty()) {
+                any_data = true;
+                self.data_row(&row, emit)?;
+            }
+            // Only the record being read is kept for its columns.
+            let keep = start.min(self.lines.line_start);
+            self.csv.get_mut().forget_before(keep);
+        }
+        match (header_start, any_data) {
+            (None, _) => {
+                self.problems.push(
+                    Diagnostic::error(self.problems.path, 0, 0, "the file is empty").with_hint(Some(
+                        "a data file starts with a header line, such as indicator,actual".into(),
+                    )),
+                );
+                self.header_ok = false;
+            }
+            (Some((line, start)), false) => {
+                self.problems.push(
+                    Diagnostic::error(self.problems.path, line, 1, "the file has a header but no data rows")
+                        .with_offset(start)
+                        .with_hint(Some("add one row per value (long layout) or per scorecard (wide layout)".into())),
+                );
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Records a problem at a location.
+    fn error(&mut self, at: Loc, message: String, hint: Option<String>) {
+        if self.problems.is_full() {
+            self.problems.suppressed += 1;
+            return;
+        }
+        self.problems.push(
+            Diagnostic::error(self.problems.path, at.line, at.col, message)
+                .with_hint(hint)
+                .with_offset(at.offset),
+        );
+    }
+
+    /// Line and column of a byte offset at or after the current record's start.
+    fn locate(&mut self, offset: u64) -> (usize, usize) {
+        let text = self.csv.get_ref();
+        let from = self.lines.line_start.max(text.base);
+        let (lines, last_start) = text.count_lines(from, offset);
+        let line = self.lines.line.max(1) + lines;
+        let col = 1 + text.chars_between(last_start.max(from), offset);
+        (line, col)
+    }
+
+    /// The location of cell `j` of a row.
+    fn cell_loc(&mut self, row: &Row<'_>, j: usize) -> Loc {
+        let offset = {
+            let text = self.csv.get_ref();
+            let window = text.window_from(row.start);
+            let starts = cell_starts(window, 0, self.delimiter, j + 1);
+            row.start + starts.get(j).or(starts.last()).copied().unwrap_or(0) as u64
+        };
+        let (line, col) = self.locate(offset);
+        Loc {
+            file: self.file,
+            line,
+            col,
+            offset,
+        }
+    }
+
+    /// Where each cell of a row starts.
+    fn cell_locs(&mut self, row: &Row<'_>) -> Vec<Loc> {
+        let offsets: Vec<u64> = {
+            let text = self.csv.get_ref();
+            let window = text.window_from(row.start);
+            let mut starts = cell_starts(window, 0, self.delimiter, row.record.len());
+            let last = starts.last().copied().unwrap_or(0);
+            starts.resize(row.record.len().max(1), last);
+            starts.into_iter().map(|s| row.start + s as u64).collect()
+        };
+        offsets
+            .into_iter()
+            .map(|offset| {
+                let (line, col) = self.locate(offset);
+                Loc {
+                    file: self.file,
+                    line,
+                    col,
+                    offset,
+                }
+            })
+            .collect()
+    }
+
+    fn row_loc(&self, row: &Row<'_>) -> Loc {
+        Loc {
+            file: self.file,
+            line: row.line,
+            col: 1,
+            offset: row.start,
+        }
+    }
+
+    /// Each header cell's role; a cell with a problem is reported and ignored.
+    fn header(&mut self, row: &Row<'_>) -> io::Result<()> {
+        let cells: Vec<String> = row
+            .record
+            .iter()
+            .map(|c| String::from_utf8_lossy(c).trim().to_string())
+            .collect();
+        let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
+        let long = is_long(&refs);
+        let before = self.problems.list.len() + self.problems.suppressed;
+        let locs = self.cell_locs(row);
+        let mut roles = Vec::with_capacity(cells.len());
+        let mut first_seen: HashMap<Role, usize> = HashMap::new();
+        let mut header = Header {
+            roles: Vec::new(),
+            long,
+            subject: None,
+            period: None,
+            indicator: 0,
+            actual: 0,
+            indicators: Vec::new(),
+            unheaded: Vec::new(),
+            locs: locs.clone(),
+        };
+        for (j, cell) in refs.iter().enumerate() {
+            let at = locs[j];
+            let class = classify(self.def, cell, long);
+            let role = match class {
+                HeaderCell::Empty => {
+                    header.unheaded.push(j);
+                    Role::Ignored
+                }
+                HeaderCell::Known(column) => Role::Known(column),
+                HeaderCell::Misplaced(column) => {
+                    let other = if column == Column::Indicator {
+                        "actual"
+                    } else {
+                        "indicator"
+                    };
+                    self.error(
+                        at,
+                        format!("a `{}` column needs an `{other}` column beside it", column.key()),
+                        Some("a long file has both `indicator` and `actual` columns; a wide file has one column per indicator and neither".to_string()),
+                    );
+                    Role::Known(column)
+                }
+                HeaderCell::Indicator(i) => Role::Indicator(i),
+                HeaderCell::Unknown if self.options.ignore_unknown => Role::Ignored,
+                HeaderCell::Unknown if self.problems.is_full() => {
+                    self.problems.suppressed += 1;
+                    Role::Ignored
+                }
+                HeaderCell::Unknown => {
+                    let (message, hint) = unknown_column(self.def, cell, long);
+                    self.error(at, message, hint);
+                    Role::Ignored
+                }
+            };
+            if role != Role::Ignored {
+                if let Some(&first) = first_seen.get(&role) {
+                    let what = match role {
+                        Role::Indicator(i) => format!("indicator `{}`", self.def.indicators[i].id),
+                        Role::Known(c) => format!("column `{}`", c.key()),
+                        Role::Ignored => String::new(),
+                    };
+                    self.error(
+                        at,
+                        format!(
+                            "{what} appears twice in the header (columns {} and {})",
+                            first + 1,
+                            j + 1
+                        ),
+                        None,
+                    );
+                } else {
+                    first_seen.insert(role, j);
+                    match role {
+                        Role::Known(Column::Subject) => header.subject = Some(j),
+                        Role::Known(Column::Period) => header.period = Some(j),
+                        Role::Known(Column::Indicator) => header.indicator = j,
+                        Role::Known(Column::Actual) => header.actual = j,
+                        Role::Indicator(i) => header.indicators.push((j, i)),
+                        _ => {}
+                    }
+                }
+            }
+            roles.push(role);
+        }
+        let problems_now = self.problems.list.len() + self.problems.suppressed;
+        if !long && header.indicators.is_empty() && problems_now == before {
+            let at = self.row_loc(row);
+            self.error(
+                at,
+                "the header names no indicator".into(),
+                Some("use the long layout (columns indicator and actual) or one column per indicator".into()),
+            );
+        }
+        // A header problem lets every row be checked, but no row of the file is
+        // scored: what the broken columns held is unknown.
+        self.header_ok = self.problems.list.len() + self.problems.suppressed == before;
+        header.roles = roles;
+        self.header = Some(header);
+        Ok(())
+    }
+
+    fn data_row(&mut self, row: &Row<'_>, emit: &mut dyn FnMut(Record<'_>)) -> io::Result<()> {
+        let Some(header) = self.header.as_ref() else {
+            return Ok(());
+        };
+        let (count, long) = (header.roles.len(), header.long);
+        if row.record.len() != count {
+            let at = self.row_loc(row);
+            self.error(
+                at,
+                format!(
+                    "this row has {} cells but the header has {count}",
+                    row.record.len()
+                ),
+                Some("every row needs one cell per header column; check for a missing or extra delimiter".into()),
+            );
+            return Ok(());
+        }
+        self.unheaded_cells(row);
+        // A row whose period is wrong still has its cells checked.
+        let key = self.card_key(row);
+        let key = key.filter(|_| self.header_ok);
+        let subject_cell = self.header.as_ref().and_then(|h| h.subject);
+        let subject_text = subject_cell
+            .map(|j| String::from_utf8_lossy(&row.record[j]).trim().to_string())
+            .unwrap_or_default();
+        if long {
+            self.long_row(row, key, &subject_text, emit);
+        } else {
+            self.wide_row(row, key, &subject_text, emit);
+        }
+        Ok(())
+    }
+
+    /// Cells under an empty header must be empty: one problem per such column.
+    fn unheaded_cells(&mut self, row: &Row<'_>) {
+        let Some(header) = self.header.as_ref() else {
+            return;
+        };
+        let found: Vec<(usize, Loc)> = header
+            .unheaded
+            .iter()
+            .filter(|&&j| !row.record[j].trim_ascii().is_empty())
+            .filter(|j| !self.unheaded_reported.contains(j))
+            .map(|&j| (j, header.locs[j]))
+            .collect();
+        for (j, at) in found {
+            self.unheaded_reported.push(j);
+            self.header_ok = false;
+            self.error(
+                at,
+                format!("column {} has values but no header", j + 1),
+                Some("name the column in the header line".into()),
+            );
+        }
+    }
+
+    /// The card a row belongs to: its period (and kind); `None` after a problem.
+    fn card_key(&mut self, row: &Row<'_>) -> Option<(Option<Period>, PeriodKind)> {
+        let period_column = self.header.as_ref().and_then(|h| h.period);
+        let Some(j) = period_column else {
+            if self.options.all_periods && !self.all_periods_problem {
+                self.all_periods_problem = true;
+                let at = self.row_loc(row);
+                self.error(
+                    at,
+                    "--period all needs period labels, and this file has no period column".into(),
+                    Some("add a period column, or name one kind: --period month".into()),
+                );
+            }
+            return Some((None, self.options.period.unwrap_or(PeriodKind::Month)));
+        };
+        let raw = &row.record[j];
+        let cached = self
+            .last_period
+            .as_ref()
+            .filter(|(label, _)| **label == *raw)
+            .map(|(_, p)| *p);
+        let parsed = match cached {
+            Some(p) => p,
+            None => {
+                let p = std::str::from_utf8(raw).ok().and_then(Period::parse);
+                self.last_period = Some((Box::from(raw), p));
+                p
+            }
+        };
+        let Some(period) = parsed else {
+            let label = String::from_utf8_lossy(raw).trim().to_string();
+            let at = self.cell_loc(row, j);
+            let message = if label.is_empty() {
+                "the period is empty".to_string()
+            } else {
+                format!("unrecognised period {}", quoted(&label))
+            };
+            self.error(
+                at,
+                message,
+                Some("write a period such as 2026-11, 2026年11月, 2026-Q4, 2026-H2 or 2026".into()),
+            );
+            return None;
+        };
+        // A coarser --period rolls this row up later (§6); a finer one cannot be had.
+        if let Some(wanted) = self.options.period.filter(|&w| w < period.kind) {
+            if !self.period_problem {
+                self.period_problem = true;
+                let at = self.cell_loc(row, j);
+                self.error(
+                    at,
+                    format!("--period {wanted} is finer than this file's {} periods (such as {period})", period.kind),
+                    Some(format!(
+                        "a period cannot be split; use --period {} or coarser, or leave --period out",
+                        period.kind
+                    )),
+                );
+            }
+            return None;
+        }
+        Some((Some(period), period.kind))
+    }
+
+    /// The indicator a long row names.
+    fn indicator_named(&mut self, name: &[u8]) -> Option<usize> {
+        let count = self.names.len();
+        let known = (0..count)
+            .map(|k| (self.last_name + 1 + k) % count)
+            .find(|&k| *self.names[k].0 == *name);
+        match known {
+            Some(k) => {
+                self.last_name = k;
+                self.names[k].1
+            }
+            None => {
+                let found = std::str::from_utf8(name).ok().and_then(|n| self.def.find(n));
+                self.names.push((name.into(), found));
+                self.last_name = self.names.len() - 1;
+                found
+            }
+        }
+    }
+
+    fn long_row(
+        &mut self,
+        row: &Row<'_>,
+        key: Option<(Option<Period>, PeriodKind)>,
+        subject: &str,
+        emit: &mut dyn FnMut(Record<'_>),
+    ) {
+        let Some(header) = self.header.as_ref() else {
+            return;
+        };
+        let (ind_col, actual_col) = (header.indicator, header.actual);
+        let name = row.record[ind_col].trim_ascii();
+        let Some(i) = self.indicator_named(name) else {
+            if self.options.ignore_unknown && !name.is_empty() {
+                return;
+            }
+            let name = String::from_utf8_lossy(name).trim().to_string();
+            let at = self.cell_loc(row, ind_col);
+            let (message, hint) = if name.is_empty() {
+                ("the indicator is empty".to_string(), None)
+            } else {
+                (
+                    format!("unknown indicator {}", quoted(&name)),
+                    did_you_mean(&name, self.def.names()).map(|s| format!("did you mean {s:?}?")),
+                )
+            };
+            let hint = hint.or_else(|| {
+                Some("name an indicator by its id, name or English name (see `kpi targets`); --ignore-unknown skips unknown ones".into())
+            });
+            self.error(at, message, hint);
+            return;
+        };
+        let observation = self.observation(row, actual_col, i);
+        if let Some((period, kind)) = key {
+            let row_loc = self.row_loc(row);
+            emit(Record {
+                subject,
+                period,
+                kind,
+                indicator: i,
+                observation,
+                row: row_loc,
+                wide: false,
+            });
+        }
+    }
+
+    fn wide_row(
+        &mut self,
+        row: &Row<'_>,
+        key: Option<(Option<Period>, PeriodKind)>,
+        subject: &str,
+        emit: &mut dyn FnMut(Record<'_>),
+    ) {
+        let Some(header) = self.header.as_ref() else {
+            return;
+        };
+        let cells = header.indicators.clone();
+        let row_loc = self.row_loc(row);
+        for (j, i) in cells {
+            let observation = self.observation(row, j, i);
+            if let Some((period, kind)) = key {
+                emit(Record {
+                    subject,
+                    period,
+                    kind,
+                    indicator: i,
+                    observation,
+                    row: row_loc,
+                    wide: true,
+                });
+            }
+        }
+    }
+
+    /// Parses the cell at column `j` as a value of indicator `i`.
+    fn observation(&mut self, row: &Row<'_>, j: usize, i: usize) -> Observation {
+        let loc = self.cell_loc(row, j);
+        let text = String::from_utf8_lossy(&row.record[j]);
+        let indicator = &self.def.indicators[i];
+        match parse_value(&text, &indicator.unit) {
+            Ok(value) => {
+                if let Some(value) = value {
+                    self.fractions.see(i, value, loc);
+                }
+                Observation {
+                    value,
+                    invalid: false,
+                    loc,
+                }
+            }
+            Err(e) => {
+                let message = format!(
+                    "invalid value {} for `{}`: {e}",
+                    quoted(text.trim()),
+                    indicator.id
+                );
+                self.error(loc, message, None);
+                Observation {
+                    value: None,
+                    invalid: true,
+                    loc,
+                }
+            }
+        }
+    }
+
+    /// A `%` indicator whose values in the file are all at most 1 while its target is
+    /// above 1: `0.95` written for 95%.
+    fn fraction_warnings(&mut self) {
+        for (i, indicator) in self.def.indicators.iter().enumerate() {
+            let (Some(target), Some((example, loc))) =
+                (self.fractions.target[i], self.fractions.example[i])
+            else {
+                continue;
+            };
+            if !self.fractions.small[i] {
+                continue;
+            }
+            let shown = example.normalize();
+            let percent = (example * Decimal::ONE_HUNDRED).normalize();
+            self.problems.push(
+                Diagnostic::warning(
+                    self.problems.path,
+                    loc.line,
+                    loc.col,
+                    format!(
+                        "every value of `{}` is at most 1 while its target is {}: {shown} looks like a fraction",
+                        indicator.id,
+                        target.normalize()
+                    ),
+                )
+                .with_offset(loc.offset)
+                .with_hint(Some(format!("values of a % indicator are percentages; write {percent} or {percent}%"))),
+            );
+        }
+    }
+}
+
+fn unknown_column(def: &Scorecard, cell: &str, long: bool) -> (String, Option<String>) {
+    const LONG: &str = "a long file has the columns subject, period, indicator and actual; --ignore-unknown skips other columns";
+    if long {
+        (
+            format!("unknown column {}", quoted(cell)),
+            did_you_mean(cell, Column::NAMES.iter().map(|(n, _)| *n))
+                .map(|s| format!("did you mean {s:?}? {LONG}"))
+                .or_else(|| Some(LONG.into())),
+        )
+    } else {
+        let candidates = def.names().chain(Column::NAMES.iter().map(|(n, _)| *n));
+        (
+            format!("unknown indicator or column {}", quoted(cell)),
+            did_you_mean(cell, candidates)
+                .map(|s| format!("did you mean {s:?}?"))
+                .or_else(|| Some("name an indicator by its id, name or English name (see `kpi targets`); --ignore-unknown skips unknown columns".into())),
+        )
+    }
+}
+
+/// Per `%` indicator whose target is above 1: whether every plain value of the file
+/// is at most 1, and the largest non-zero one (the first of equals), to show.
+struct Fractions {
+    target: Vec<Option<Decimal>>,
+    small: Vec<bool>,
+    example: Vec<Option<(Decimal, Loc)>>,
+}
+
+impl Fractions {
+    fn new(def: &Scorecard) -> Fractions {
+        let target: Vec<Option<Decimal>> = def
+            .indicators
+            .iter()
+            .map(|i| {
+                if i.unit != "%" {
+                    return None;
+                }
+                PeriodKind::ALL
+                    .iter()
+                    .filter_map(|&k| i.thresholds(k))
+                    .map(|t| t.target)
+                    .find(|t| *t > Decimal::ONE)
+            })
+            .collect();
+        let n = target.len();
+        Fractions {
+            small: target.iter().map(Option::is_some).collect(),
+            target,
+            example: vec![None; n],
+        }
+    }
+
+    fn see(&mut self, i: usize, value: Value, loc: Loc) {
+        if !self.small[i] || value.parts.is_some() {
+            return;
+        }
+        let size = value.amount.abs();
+        if size > Decimal::ONE {
+            self.small[i] = false;
+        } else if !size.is_zero() && self.example[i].is_none_or(|(e, _)| size > e.abs()) {
+            self.example[i] = Some((value.amount, loc));
+        }
+    }
+}
+
+fn into_io(error: csv::Error) -> io::Error {
+    match error.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    }
+}
+
+/// Counts lines as LineIndex does: CRLF, LF and a lone CR each end one.
+#[derive(Default)]
+struct Lines {
+    /// Scanned up to this offset.
+    pos: u64,
+    /// 1-based line at `pos` (0 before anything is read).
+    line: usize,
+    /// Offset where that line starts.
+    line_start: u64,
+}
+
+impl Lines {
+    /// Moves to `to`, a record's start.
+    fn advance(&mut self, text: &Text<'_>, to: u64) {
+        if self.line == 0 {
+            self.line = 1;
+        }
+        if to <= self.pos {
+            return;
+        }
+        let (lines, last_start) = text.count_lines(self.pos, to);
+        self.line += lines;
+        if lines > 0 {
+            self.line_start = last_start;
+        }
+        self.pos = to;
+    }
+}
+
+/// A data file's text as UTF-8, decoded as it is read, with the bytes from the
+/// current record on kept for locating cells.
+struct Text<'r> {
+    inner: &'r mut dyn Read,
+    decoder: encoding_rs::Decoder,
+    encoding: Encoding,
+    delimiter: u8,
+    raw: Vec<u8>,
+    raw_start: usize,
+    raw_end: usize,
+    /// The input is used up.
+    done: bool,
+    /// The decoder has been told so and has flushed: it must not be called again.
+    finished: bool,
+    /// Malformed input follows what has been handed out.
+    malformed: bool,
+    /// The decoded text from offset `base` on.
+    window: Vec<u8>,
+    base: u64,
+    /// Where the text stops being valid, once found.
+    bad_text: Option<u64>,
+}
+
+impl<'r> Text<'r> {
+    /// Decides the encoding (a BOM, else the first 64 KiB, SPEC §5) and the delimiter.
+    fn open(input: &'r mut dyn Read, forced: Option<Encoding>) -> io::Result<Text<'r>> {
+        let mut head = Vec::with_capacity(SNIFF_LEN);
+        (&mut *input).take(SNIFF_LEN as u64).read_to_end(&mut head)?;
+        let (bom, bom_len) = match head.as_slice() {
+            [0xEF, 0xBB, 0xBF, ..] => (Some(Encoding::Utf8), 3),
+            [0xFF, 0xFE, ..] => (Some(Encoding::Utf16Le), 2),
+            [0xFE, 0xFF, ..] => (Some(Encoding::Utf16Be), 2),
+            _ => (None, 0),
+        };
+        let encoding = forced.or(bom).unwrap_or_else(|| sniff(&head));
+        let skip = if bom == Some(encoding) { bom_len } else { 0 };
+        let (sample, _) = encoding
+            .codec()
+            .decode_without_bom_handling(&head[skip..]);
+        let delimiter = detect_delimiter(&sample);
+        let raw_end = head.len();
+        head.resize(raw_end.max(1 << 16), 0);
+        Ok(Text {
+            inner: input,
+            decoder: encoding.codec().new_decoder_without_bom_handling(),
+            encoding,
+            delimiter,
+            raw: head,
+            raw_start: skip,
+            raw_end,
+            done: false,
+            finished: false,
+            malformed: false,
+            window: Vec::with_capacity(1 << 17),
+            base: 0,
+            bad_text: None,
+        })
+    }
+
+    fn end(&self) -> u64 {
+        self.base + self.window.len() as u64
+    }
+
+    /// The kept text from `offset` on.
+    fn window_from(&self, offset: u64) -> &[u8] {
+        let from = offset.saturating_sub(self.base) as usize;
+        self.window.get(from..).unwrap_or(&[])
+    }
+
+    /// Drops the text before `offset`, now and then (not for every record).
+    fn forget_before(&mut self, offset: u64) {
+        let drop = offset.saturating_sub(self.base) as usize;
+        if drop >= (1 << 20) || drop == self.window.len() {
+            let drop = drop.min(self.window.len());
+            self.window.drain(..drop);
+            self.base += drop as u64;
+        }
+    }
+
+    /// Line ends in `[from, to)`, and where the line after the last one starts.
+    fn count_lines(&self, from: u64, to: u64) -> (usize, u64) {
+        let bytes = self.window_from(from);
+        let len = (to.saturating_sub(from) as usize).min(bytes.len());
+        let mut lines = 0;
+        let mut last_start = from;
+        for i in memchr::memchr2_iter(b'\n', b'\r', &bytes[..len]) {
+            if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                continue; // the LF ends this line
+            }
+            lines += 1;
+            last_start = from + i as u64 + 1;
+        }
+        (lines, last_start)
+    }
+
+    /// Characters in `[from, to)`.
+    fn chars_between(&self, from: u64, to: u64) -> usize {
+        let bytes = self.window_from(from);
+        let len = (to.saturating_sub(from) as usize).min(bytes.len());
+        bytes[..len].iter().filter(|&&b| (b & 0xC0) != 0x80).count()
+    }
+
+    fn decode_into(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.malformed {
+            self.bad_text = Some(self.end());
+            return Err(io::Error::new(io::ErrorKind::InvalidData, "invalid text"));
+        }
+        if self.finished || buf.is_empty() {
+            return Ok(0);
+        }
+        loop {
+            if self.raw_start == self.raw_end && !self.done {
+                self.raw_start = 0;
+                self.raw_end = self.inner.read(&mut self.raw)?;
+                self.done = self.raw_end == 0;
+            }
+            let src = &self.raw[self.raw_start..self.raw_end];
+            let (result, read, written) = self
+                .decoder
+                .decode_to_utf8_without_replacement(src, buf, self.done);
+            self.raw_start += read;
+            match result {
+                encoding_rs::DecoderResult::Malformed(_, _) => {
+                    // What came before the bad bytes is read first, so that the
+                    // error's place is known.
+                    self.malformed = true;
+                    if written > 0 {
+                        return Ok(written);
+                    }
+                    self.bad_text = Some(self.end());
+                    return Err(io::Error::new(io::ErrorKind::InvalidData, "invalid text"));
+                }
+                encoding_rs::DecoderResult::InputEmpty if self.done => {
+                    self.finished = true;
+                    return Ok(written);
+                }
+                _ if written > 0 => return Ok(written),
+                _ => {}
+            }
+        }
+    }
+}
+
+impl Read for Text<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.decode_into(buf)?;
+        self.window.extend_from_slice(&buf[..n]);
+        Ok(n)
+    }
+}
