@@ -322,17 +322,27 @@ impl Problems {
             self.list.push(diagnostic);
             return;
         }
-        match self.unlisted.iter_mut().find(|(p, _)| *p == diagnostic.path) {
+        match self
+            .unlisted
+            .iter_mut()
+            .find(|(p, _)| *p == diagnostic.path)
+        {
             Some((_, n)) => *n += 1,
             None => self.unlisted.push((diagnostic.path, 1)),
         }
     }
 
-    /// Problems a reader has capped and counted already.
-    pub fn absorb(&mut self, diagnostics: Vec<Diagnostic>) {
+    /// Problems a reader has capped already, and the count of those it did not list.
+    pub fn absorb(&mut self, path: &str, diagnostics: Vec<Diagnostic>, unlisted: usize) {
         for d in diagnostics {
             *self.listed.entry(d.path.clone()).or_default() += 1;
             self.list.push(d);
+        }
+        if unlisted > 0 {
+            match self.unlisted.iter_mut().find(|(p, _)| p == path) {
+                Some((_, n)) => *n += unlisted,
+                None => self.unlisted.push((path.to_string(), unlisted)),
+            }
         }
     }
 
@@ -341,7 +351,16 @@ impl Problems {
     }
 
     /// The problems listed, then a count of the rest for each file.
-    pub fn into_vec(mut self) -> Vec<Diagnostic> {
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.into_sorted(&[])
+    }
+
+    /// The problems in the order of `files`, then of lines and columns in each, with
+    /// a count of the unlisted ones after each file's: a reader reads them top down,
+    /// whatever the order of the rows that revealed them.
+    pub fn into_sorted(mut self, files: &[String]) -> Vec<Diagnostic> {
+        let place = |path: &str| files.iter().position(|f| f == path).unwrap_or(0);
+        self.list.sort_by_key(|d| (place(&d.path), d.line, d.col));
         for (path, more) in self.unlisted {
             self.list.push(Diagnostic::error(
                 &path,

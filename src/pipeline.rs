@@ -170,7 +170,8 @@ impl Reading<'_> {
         if let Some(e) = failure {
             return Err(e);
         }
-        self.problems.absorb(result.diagnostics);
+        self.problems
+            .absorb(name, result.diagnostics, result.unlisted);
         Ok(result.rejected)
     }
 
@@ -200,6 +201,9 @@ impl Reading<'_> {
         let mut scored_cards = 0;
         while let Some(card) = cards.next_card(&mut problems)? {
             match card.score(settings.def, settings.missing) {
+                // After the first problem, cards are scored for their problems only:
+                // output stops where the data went wrong (SPEC §8).
+                Ok(_) if problems.has_errors() => {}
                 Ok(scored) => {
                     sink.card(&card, &scored)?;
                     scored_cards += 1;
@@ -211,7 +215,7 @@ impl Reading<'_> {
                 }
             }
         }
-        let mut diagnostics = problems.into_vec();
+        let mut diagnostics = problems.into_sorted(&files);
         for map in &sheets {
             map.locate(&mut diagnostics);
         }
@@ -221,6 +225,33 @@ impl Reading<'_> {
             files,
         })
     }
+}
+
+/// The cards a run makes of its data, unscored, and the problems found making them:
+/// the pipeline without its last step, for tests and tools.
+pub fn cards_of(
+    settings: &Settings<'_>,
+    inputs: Vec<Input<'_>>,
+) -> io::Result<(Vec<CardData>, Vec<Diagnostic>)> {
+    let Reading {
+        store,
+        files,
+        rejected,
+        mut problems,
+        ..
+    } = read(settings, inputs)?;
+    let how = Grouping {
+        def: settings.def,
+        files: &files,
+        roll_up: settings.roll_up,
+        partial: settings.partial,
+    };
+    let mut cards = Cards::new(store.into_sorted(rejected)?, how);
+    let mut all = Vec::new();
+    while let Some(card) = cards.next_card(&mut problems)? {
+        all.push(card);
+    }
+    Ok((all, problems.into_sorted(&files)))
 }
 
 /// Located diagnostics for a card that could not be scored. Indicators absent from

@@ -6,10 +6,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
 use std::sync::OnceLock;
 
-use kpi::actuals::{Actuals, CardKey, ReadOptions};
+use kpi::cards::{CardData, CardKey};
 use kpi::model::{Band, BandPoints, Better, Method, PeriodKind, Scorecard, Thresholds};
 use kpi::num::{fixed, plain};
 use kpi::read::encoding::Encoding;
+use kpi::read::rows::ReadOptions;
 use kpi::read::value::{Value, parse_value};
 use kpi::score::{CardError, MissingPolicy, band_of, score_card, score_value};
 use proptest::prelude::*;
@@ -772,24 +773,41 @@ fn long_file(rows: &[LongRow], crlf: bool) -> String {
 }
 
 /// Reads one long file, sorted; the cards and the number of diagnostics.
-fn read_long(rows: &[LongRow], crlf: bool) -> (Actuals, Vec<kpi::diag::Diagnostic>) {
-    let mut actuals = Actuals::new();
-    let diagnostics = actuals.read(
-        builtin(),
-        "actuals.csv",
-        long_file(rows, crlf).as_bytes(),
-        &ReadOptions::default(),
-    );
-    actuals.sort();
-    (actuals, diagnostics)
+fn read_long(rows: &[LongRow], crlf: bool) -> (Vec<CardData>, Vec<kpi::diag::Diagnostic>) {
+    let text = long_file(rows, crlf);
+    read_files(&[("actuals.csv", text.as_bytes())], &ReadOptions::default())
+}
+
+/// The cards of data files in memory, through the library's pipeline.
+fn read_files(
+    files: &[(&str, &[u8])],
+    options: &ReadOptions,
+) -> (Vec<CardData>, Vec<kpi::diag::Diagnostic>) {
+    let settings = kpi::pipeline::Settings {
+        def: builtin(),
+        read: options.clone(),
+        roll_up: kpi::cards::group::RollUp::None,
+        partial: false,
+        missing: kpi::score::MissingPolicy::Error,
+        memory: kpi::pipeline::DEFAULT_MEMORY,
+        spill_dir: std::env::temp_dir(),
+        sheet: None,
+    };
+    let inputs = files
+        .iter()
+        .map(|(name, bytes)| kpi::pipeline::Input::Open {
+            name: name.to_string(),
+            reader: Box::new(*bytes),
+        })
+        .collect();
+    kpi::pipeline::cards_of(&settings, inputs).expect("reading memory")
 }
 
 type CardContents = Vec<(CardKey, Vec<Option<(Option<Value>, bool)>>)>;
 
 /// What a run read: each card's key and values, without file positions.
-fn contents(actuals: &Actuals) -> CardContents {
-    actuals
-        .cards
+fn contents(cards: &[CardData]) -> CardContents {
+    cards
         .iter()
         .map(|card| {
             let values = card
@@ -835,7 +853,6 @@ proptest! {
             entry.1[row.indicator] = Some(value.unwrap_or(None));
         }
         let got: Vec<(String, String, CardCells)> = actuals
-            .cards
             .iter()
             .map(|c| {
                 let values = c.values.iter().map(|o| o.as_ref().map(|o| o.value)).collect();
@@ -1565,6 +1582,7 @@ fn read_options() -> impl Strategy<Value = ReadOptions> {
                 encoding,
                 delimiter,
                 period,
+                all_periods: false,
                 ignore_unknown,
             },
         )
@@ -1594,12 +1612,11 @@ proptest! {
         files in prop::collection::vec(data_bytes(), 1..=3),
         options in read_options(),
     ) {
-        let mut actuals = Actuals::new();
-        for (i, bytes) in files.iter().enumerate() {
-            let _ = actuals.read(builtin(), &format!("data{i}.csv"), bytes, &options);
-        }
-        actuals.sort();
-        let keys: BTreeSet<String> = actuals.cards.iter().map(|c| format!("{:?}", c.key)).collect();
-        prop_assert_eq!(keys.len(), actuals.cards.len(), "a card appears twice");
+        let names: Vec<String> = (0..files.len()).map(|i| format!("data{i}.csv")).collect();
+        let inputs: Vec<(&str, &[u8])> =
+            names.iter().zip(&files).map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+        let (cards, _) = read_files(&inputs, &options);
+        let keys: BTreeSet<String> = cards.iter().map(|c| format!("{:?}", c.key)).collect();
+        prop_assert_eq!(keys.len(), cards.len(), "a card appears twice");
     }
 }

@@ -165,7 +165,6 @@ pub struct ScoreArgs {
     /// Exit with status 3 when any scorecard's total is below N.
     #[arg(long, value_name = "N")]
     pub fail_under: Option<rust_decimal::Decimal>,
-
 }
 
 #[derive(Debug, Args)]

@@ -9,9 +9,9 @@ use super::{
     EXIT_INVALID, EXIT_OK, files_read, inputs, load_config, print_diagnostics, settings,
     with_snippets,
 };
-use kpi::pipeline::{self, Discard};
 use crate::app::args::{CheckArgs, CheckFormat};
 use kpi::diag::{Diagnostic, Severity};
+use kpi::pipeline::{self, Discard};
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     let (mut diagnostics, files) = match load_config(args.input.config.as_deref()) {

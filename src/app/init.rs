@@ -1,6 +1,5 @@
 //! `kpi init`: write the built-in scorecard definition out for editing.
 
-
 use super::output::write_output;
 use super::{EXIT_INVALID, EXIT_OK, detect_lang, say, usage_error};
 use crate::app::args::InitArgs;

@@ -94,15 +94,15 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
     }
     let out = Output::open(args.out.output.as_deref())?;
     let explain = args.explain.then_some(names);
-    let rendered = Rendered::begin(format_of(args.out.format), &def, options, explain, out)?;
+    let rendered = Rendered::new(format_of(args.out.format), &def, options, explain, out);
     let mut sink = FailUnder {
         inner: rendered,
         threshold: args.fail_under,
         below: false,
     };
     let outcome = reading.finish(&mut sink)?;
-    let out = sink.inner.end()?;
     let failed = outcome.diagnostics.iter().any(|d| d.is_error());
+    let out = sink.inner.end(failed)?;
     if failed {
         out.abandon();
     } else {

@@ -45,10 +45,10 @@ pub fn run(args: &TrendArgs) -> anyhow::Result<i32> {
         (reading.finish(&mut Discard)?.diagnostics, true)
     } else {
         let out = Output::open(args.out.output.as_deref())?;
-        let mut sink = TrendSink::begin(format, &def, options, out)?;
+        let mut sink = TrendSink::new(format, &def, options, out);
         let outcome = reading.finish(&mut sink)?;
-        let out = sink.end()?;
         let failed = outcome.diagnostics.iter().any(|d| d.is_error());
+        let out = sink.end(failed)?;
         if failed {
             out.abandon();
         } else {

@@ -125,7 +125,12 @@ impl Batch {
         self.cards.push(card);
     }
 
-    fn flush(&mut self, how: &Grouping<'_>, problems: &mut Problems, ready: &mut VecDeque<CardData>) {
+    fn flush(
+        &mut self,
+        how: &Grouping<'_>,
+        problems: &mut Problems,
+        ready: &mut VecDeque<CardData>,
+    ) {
         if self.cards.is_empty() {
             return;
         }
@@ -202,7 +207,9 @@ impl Building {
                         ),
                     )
                     .with_offset(at.offset)
-                    .with_hint(Some("keep one row per subject, period and indicator".into())),
+                    .with_hint(Some(
+                        "keep one row per subject, period and indicator".into(),
+                    )),
                 );
             }
             None => *slot = Some(row.observation),

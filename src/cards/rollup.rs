@@ -7,11 +7,11 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 
 use crate::cards::{CardData, CardKey, Part};
-use crate::read::rows::{Loc, Observation};
 use crate::diag::Diagnostic;
 use crate::model::{Aggregate, Indicator, PeriodKind, Scorecard};
 use crate::num::{div_half_up, round_half_up};
 use crate::period::Period;
+use crate::read::rows::{Loc, Observation};
 use crate::read::value::Value;
 
 /// Places every rolled-up value is rounded to.
@@ -285,12 +285,15 @@ pub(crate) fn roll_group(
             );
             if partial {
                 gaps.push((i, missing_periods));
-                diagnostics.push(Diagnostic::warning(
-                    &files[first.file],
-                    first.line,
-                    first.col,
-                    format!("{message}; combined the values there are"),
-                ).with_offset(first.offset));
+                diagnostics.push(
+                    Diagnostic::warning(
+                        &files[first.file],
+                        first.line,
+                        first.col,
+                        format!("{message}; combined the values there are"),
+                    )
+                    .with_offset(first.offset),
+                );
             } else {
                 diagnostics.push(here(
                     first,

@@ -70,7 +70,10 @@ pub struct Record<'a> {
 /// What reading one file found besides its records.
 #[derive(Debug, Default)]
 pub struct FileRead {
+    /// At most `MAX_PROBLEMS`, in the order found.
     pub diagnostics: Vec<Diagnostic>,
+    /// Problems past those, counted.
+    pub unlisted: usize,
     /// No card may come from this file (a header problem, text that cannot be
     /// decoded): records it handed on before that was known are to be dropped.
     pub rejected: bool,
@@ -181,20 +184,10 @@ impl Problems<'_> {
         self.list.len() >= MAX_PROBLEMS
     }
 
-    /// The problems in the order of the file, and the count of the rest.
-    fn finish(mut self, rejected: bool) -> FileRead {
-        self.list.sort_by_key(|d| (d.line, d.col));
-        if self.suppressed > 0 {
-            let more = self.suppressed;
-            self.list.push(Diagnostic::error(
-                self.path,
-                0,
-                0,
-                format!("{more} more problems in this file are not listed; fix the ones above first"),
-            ));
-        }
+    fn finish(self, rejected: bool) -> FileRead {
         FileRead {
             diagnostics: self.list,
+            unlisted: self.suppressed,
             rejected,
         }
     }
@@ -276,17 +269,27 @@ impl FileReader<'_, '_> {
         match (header_start, any_data) {
             (None, _) => {
                 self.problems.push(
-                    Diagnostic::error(self.problems.path, 0, 0, "the file is empty").with_hint(Some(
-                        "a data file starts with a header line, such as indicator,actual".into(),
-                    )),
+                    Diagnostic::error(self.problems.path, 0, 0, "the file is empty").with_hint(
+                        Some(
+                            "a data file starts with a header line, such as indicator,actual"
+                                .into(),
+                        ),
+                    ),
                 );
                 self.header_ok = false;
             }
             (Some((line, start)), false) => {
                 self.problems.push(
-                    Diagnostic::error(self.problems.path, line, 1, "the file has a header but no data rows")
-                        .with_offset(start)
-                        .with_hint(Some("add one row per value (long layout) or per scorecard (wide layout)".into())),
+                    Diagnostic::error(
+                        self.problems.path,
+                        line,
+                        1,
+                        "the file has a header but no data rows",
+                    )
+                    .with_offset(start)
+                    .with_hint(Some(
+                        "add one row per value (long layout) or per scorecard (wide layout)".into(),
+                    )),
                 );
             }
             _ => {}
@@ -344,18 +347,34 @@ impl FileReader<'_, '_> {
             starts.resize(row.record.len().max(1), last);
             starts.into_iter().map(|s| row.start + s as u64).collect()
         };
-        offsets
-            .into_iter()
-            .map(|offset| {
-                let (line, col) = self.locate(offset);
-                Loc {
-                    file: self.file,
-                    line,
-                    col,
-                    offset,
+        // One walk along the row, not one from its start per cell: a header of a
+        // million cells stays linear.
+        let mut locs = Vec::with_capacity(offsets.len());
+        let (mut line, mut col) = (0, 0);
+        let mut at = None;
+        for offset in offsets {
+            match at {
+                Some(previous) if offset >= previous => {
+                    let text = self.csv.get_ref();
+                    let (lines, last_start) = text.count_lines(previous, offset);
+                    if lines > 0 {
+                        line += lines;
+                        col = 1 + text.chars_between(last_start, offset);
+                    } else {
+                        col += text.chars_between(previous, offset);
+                    }
                 }
-            })
-            .collect()
+                _ => (line, col) = self.locate(offset),
+            }
+            at = Some(offset);
+            locs.push(Loc {
+                file: self.file,
+                line,
+                col,
+                offset,
+            });
+        }
+        locs
     }
 
     fn row_loc(&self, row: &Row<'_>) -> Loc {
@@ -603,7 +622,9 @@ impl FileReader<'_, '_> {
                 self.names[k].1
             }
             None => {
-                let found = std::str::from_utf8(name).ok().and_then(|n| self.def.find(n));
+                let found = std::str::from_utf8(name)
+                    .ok()
+                    .and_then(|n| self.def.find(n));
                 self.names.push((name.into(), found));
                 self.last_name = self.names.len() - 1;
                 found
@@ -878,7 +899,9 @@ impl<'r> Text<'r> {
     /// Decides the encoding (a BOM, else the first 64 KiB, SPEC §5) and the delimiter.
     fn open(input: &'r mut dyn Read, forced: Option<Encoding>) -> io::Result<Text<'r>> {
         let mut head = Vec::with_capacity(SNIFF_LEN);
-        (&mut *input).take(SNIFF_LEN as u64).read_to_end(&mut head)?;
+        (&mut *input)
+            .take(SNIFF_LEN as u64)
+            .read_to_end(&mut head)?;
         let (bom, bom_len) = match head.as_slice() {
             [0xEF, 0xBB, 0xBF, ..] => (Some(Encoding::Utf8), 3),
             [0xFF, 0xFE, ..] => (Some(Encoding::Utf16Le), 2),
@@ -887,9 +910,7 @@ impl<'r> Text<'r> {
         };
         let encoding = forced.or(bom).unwrap_or_else(|| sniff(&head));
         let skip = if bom == Some(encoding) { bom_len } else { 0 };
-        let (sample, _) = encoding
-            .codec()
-            .decode_without_bom_handling(&head[skip..]);
+        let (sample, _) = encoding.codec().decode_without_bom_handling(&head[skip..]);
         let delimiter = detect_delimiter(&sample);
         let raw_end = head.len();
         head.resize(raw_end.max(1 << 16), 0);

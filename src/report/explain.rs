@@ -81,8 +81,9 @@ pub fn explain_card(
         .map(|(i, indicator)| {
             let mut explanation = Explanation::default();
             let unit = indicator.unit.as_str();
-            let place =
-                |loc: crate::read::rows::Loc| format!("{}:{}:{}", files[loc.file], loc.line, loc.col);
+            let place = |loc: crate::read::rows::Loc| {
+                format!("{}:{}:{}", files[loc.file], loc.line, loc.col)
+            };
             match card.parts.get(i) {
                 Some(parts) if !card.parts.is_empty() => {
                     explanation.sources = parts

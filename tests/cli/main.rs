@@ -2,8 +2,8 @@
 
 mod conformance;
 mod corpora;
-mod engines;
 mod errors;
+mod orders;
 mod periods;
 mod regressions;
 mod reports;

@@ -33,21 +33,21 @@ fn stream_decoder_used_after_finishing() {
         "data.csv",
         regression("stream-decoder-used-after-finishing.bin"),
     );
-    for engine in ["buffered", "stream", "parallel"] {
+    for memory in ["1K", "32M"] {
         for period in ["month", "quarter", "year"] {
             let output = dir
                 .kpi()
                 .args([
-                    "score", "-f", "csv", "--engine", engine, "--period", period, "data.csv",
+                    "score", "-f", "csv", "--memory", memory, "--period", period, "data.csv",
                 ])
                 .output()
                 .expect("running kpi");
             let stderr = String::from_utf8_lossy(&output.stderr);
             assert!(
                 matches!(output.status.code(), Some(0 | 1)),
-                "{engine} {period}: {stderr}"
+                "{memory} {period}: {stderr}"
             );
-            assert!(!stderr.contains("panicked"), "{engine} {period}: {stderr}");
+            assert!(!stderr.contains("panicked"), "{memory} {period}: {stderr}");
         }
     }
 }
@@ -59,9 +59,9 @@ fn stream_decoder_used_after_finishing() {
 fn stream_card_of_skipped_rows() {
     let dir = Dir::new();
     dir.write("data.csv", regression("stream-card-of-skipped-rows.bin"));
-    let outputs: Vec<(Option<i32>, Vec<u8>)> = ["buffered", "stream", "parallel"]
+    let outputs: Vec<(Option<i32>, Vec<u8>)> = ["1K", "64K", "32M"]
         .iter()
-        .map(|engine| {
+        .map(|memory| {
             let output = dir
                 .kpi()
                 .args([
@@ -74,7 +74,7 @@ fn stream_card_of_skipped_rows() {
                     "--period",
                     "half",
                 ])
-                .args(["--engine", engine, "data.csv"])
+                .args(["--memory", memory, "data.csv"])
                 .output()
                 .expect("running kpi");
             (output.status.code(), output.stdout)

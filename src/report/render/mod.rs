@@ -5,9 +5,9 @@ use std::io::{self, Write};
 
 use rust_decimal::Decimal;
 
+use crate::cards::CardData;
 use crate::model::{Band, Indicator, Lang, Scorecard};
 use crate::num::{fixed, plain};
-use crate::cards::CardData;
 use crate::pipeline::Sink;
 use crate::report::explain::{Explanation, explain_card};
 use crate::score::{IndicatorScore, ScoredCard};
@@ -142,33 +142,56 @@ impl<'a> CardWriter<'a> {
 }
 
 /// The sink of `kpi score`: each card rendered and written as it comes, with its
-/// explanation when one is asked for.
+/// explanation when one is asked for. Nothing is written before the first card, so
+/// that a run whose data fails before it leaves no output at all.
 pub struct Rendered<'a, W: Write> {
-    writer: CardWriter<'a>,
+    format: Format,
+    def: &'a Scorecard,
+    options: RenderOptions,
+    writer: Option<CardWriter<'a>>,
     out: W,
     /// `--explain`: the data files, as explanations name them.
     explain: Option<Vec<String>>,
 }
 
 impl<'a, W: Write> Rendered<'a, W> {
-    pub fn begin(
+    pub fn new(
         format: Format,
         def: &'a Scorecard,
         options: RenderOptions,
         explain: Option<Vec<String>>,
-        mut out: W,
-    ) -> io::Result<Rendered<'a, W>> {
-        let writer = CardWriter::begin(format, def, options, &mut out)?;
-        Ok(Rendered {
-            writer,
+        out: W,
+    ) -> Rendered<'a, W> {
+        Rendered {
+            format,
+            def,
+            options,
+            writer: None,
             out,
             explain,
-        })
+        }
     }
 
-    /// Ends the document, and hands back where it was written.
-    pub fn end(mut self) -> io::Result<W> {
-        self.writer.end(&mut self.out)?;
+    fn writer(&mut self) -> io::Result<&mut CardWriter<'a>> {
+        if self.writer.is_none() {
+            let writer =
+                CardWriter::begin(self.format, self.def, self.options.clone(), &mut self.out)?;
+            self.writer = Some(writer);
+        }
+        self.writer
+            .as_mut()
+            .ok_or_else(|| io::Error::other("no writer"))
+    }
+
+    /// Ends the document (an empty one when no card came, unless the run `failed`),
+    /// and hands back where it was written.
+    pub fn end(mut self, failed: bool) -> io::Result<W> {
+        if !failed || self.writer.is_some() {
+            self.writer()?;
+        }
+        if let Some(writer) = self.writer.take() {
+            writer.end(&mut self.out)?;
+        }
         self.out.flush()?;
         Ok(self.out)
     }
@@ -177,10 +200,14 @@ impl<'a, W: Write> Rendered<'a, W> {
 impl<W: Write> Sink for Rendered<'_, W> {
     fn card(&mut self, card: &CardData, scored: &ScoredCard) -> io::Result<()> {
         let explanation = match &self.explain {
-            Some(files) => explain_card(self.writer.def, card, &scored.score, files),
+            Some(files) => explain_card(self.def, card, &scored.score, files),
             None => Vec::new(),
         };
-        self.writer.card(scored, &explanation, &mut self.out)
+        self.writer()?;
+        match self.writer.as_mut() {
+            Some(writer) => writer.card(scored, &explanation, &mut self.out),
+            None => Ok(()),
+        }
     }
 }
 

@@ -110,7 +110,7 @@ mod tests {
             date: String::new(),
         };
         let mut out = Vec::new();
-        super::card(&def, &card, true, &options, &mut out).expect("rendering");
+        super::card(&def, &card, &[], true, &options, &mut out).expect("rendering");
         String::from_utf8(out).expect("UTF-8")
     }
 

@@ -10,9 +10,9 @@ use serde::Serialize;
 use super::csv::neutralise;
 use super::table::band_color;
 use super::{Format, RenderOptions, words};
+use crate::cards::CardData;
 use crate::model::{Band, Lang, Scorecard};
 use crate::num::fixed;
-use crate::cards::CardData;
 use crate::pipeline::Sink;
 use crate::report::trend::{Trend, trends};
 use crate::score::ScoredCard;
@@ -393,39 +393,67 @@ fn json(def: &Scorecard, trend: &Trend, first: bool, out: &mut dyn Write) -> io:
 
 /// The sink of `kpi trend`: a subject's cards are gathered until the next subject
 /// begins, then written as that subject's trends, so memory holds one subject.
+/// Nothing is written before the first trend.
 pub struct TrendSink<'a, W: Write> {
-    writer: TrendWriter<'a>,
+    format: Format,
+    def: &'a Scorecard,
+    options: RenderOptions,
+    writer: Option<TrendWriter<'a>>,
     out: W,
     cards: Vec<ScoredCard>,
 }
 
 impl<'a, W: Write> TrendSink<'a, W> {
-    pub fn begin(
+    pub fn new(
         format: Format,
         def: &'a Scorecard,
         options: RenderOptions,
-        mut out: W,
-    ) -> io::Result<TrendSink<'a, W>> {
-        let writer = TrendWriter::begin(format, def, options, &mut out)?;
-        Ok(TrendSink {
-            writer,
+        out: W,
+    ) -> TrendSink<'a, W> {
+        TrendSink {
+            format,
+            def,
+            options,
+            writer: None,
             out,
             cards: Vec::new(),
-        })
+        }
+    }
+
+    fn writer(&mut self) -> io::Result<()> {
+        if self.writer.is_none() {
+            let writer =
+                TrendWriter::begin(self.format, self.def, self.options.clone(), &mut self.out)?;
+            self.writer = Some(writer);
+        }
+        Ok(())
     }
 
     fn flush_subject(&mut self) -> io::Result<()> {
-        for trend in trends(&self.cards) {
-            self.writer.trend(&trend, &mut self.out)?;
+        if self.cards.is_empty() {
+            return Ok(());
+        }
+        self.writer()?;
+        if let Some(writer) = self.writer.as_mut() {
+            for trend in trends(&self.cards) {
+                writer.trend(&trend, &mut self.out)?;
+            }
         }
         self.cards.clear();
         Ok(())
     }
 
-    /// Writes the last subject and ends the document.
-    pub fn end(mut self) -> io::Result<W> {
+    /// Writes the last subject and ends the document (an empty one when no card came,
+    /// unless the run `failed`).
+    pub fn end(mut self, failed: bool) -> io::Result<W> {
+        if failed && self.writer.is_none() {
+            return Ok(self.out);
+        }
         self.flush_subject()?;
-        self.writer.end(&mut self.out)?;
+        self.writer()?;
+        if let Some(writer) = self.writer.take() {
+            writer.end(&mut self.out)?;
+        }
         self.out.flush()?;
         Ok(self.out)
     }
@@ -433,7 +461,11 @@ impl<'a, W: Write> TrendSink<'a, W> {
 
 impl<W: Write> Sink for TrendSink<'_, W> {
     fn card(&mut self, _: &CardData, scored: &ScoredCard) -> io::Result<()> {
-        if self.cards.first().is_some_and(|c| c.subject != scored.subject) {
+        if self
+            .cards
+            .first()
+            .is_some_and(|c| c.subject != scored.subject)
+        {
             self.flush_subject()?;
         }
         self.cards.push(scored.clone());

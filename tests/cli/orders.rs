@@ -1,0 +1,408 @@
+//! One engine, any row order: the same rows in print order, month by month, shuffled
+//! or reversed, in one file or several, from standard input, with the default memory
+//! budget or one so small that rows spill to disk in many runs, give the same bytes
+//! in every command and format; and the same problems, wherever they are found.
+
+use std::collections::BTreeSet;
+
+use crate::util::{Dir, tests_dir};
+
+/// A year of monthly data for several offices, sorted by subject then period, and
+/// three times as many rows again for offices named otherwise (so that a 1K budget
+/// makes more runs than are merged at once).
+fn sorted() -> String {
+    let year =
+        std::fs::read_to_string(tests_dir().join("fixtures/year-long.csv")).expect("the fixture");
+    let mut lines: Vec<String> = year.lines().map(str::to_string).collect();
+    let header = lines.remove(0);
+    let mut rows = lines.clone();
+    for prefix in ["b-", "c-", "d-"] {
+        rows.extend(lines.iter().map(|l| format!("{prefix}{l}")));
+    }
+    rows.sort_by(|a, b| {
+        let key = |l: &str| {
+            let cells: Vec<&str> = l.splitn(3, ',').collect();
+            (cells[0].to_string(), cells[1].to_string())
+        };
+        key(a).cmp(&key(b))
+    });
+    format!("{header}\n{}\n", rows.join("\n"))
+}
+
+fn data_rows(csv: &str) -> (String, Vec<String>) {
+    let mut lines = csv.lines().map(str::to_string);
+    let header = lines.next().unwrap_or_default();
+    (header, lines.collect())
+}
+
+fn join(header: &str, rows: &[String]) -> String {
+    format!("{header}\n{}\n", rows.join("\n"))
+}
+
+/// The same rows, month by month (as monthly appends leave them).
+fn by_period(csv: &str) -> String {
+    let (header, mut rows) = data_rows(csv);
+    rows.sort_by_key(|l| l.split(',').nth(1).unwrap_or("").to_string());
+    join(&header, &rows)
+}
+
+/// The same rows in a scrambled but fixed order.
+fn shuffled(csv: &str) -> String {
+    let (header, rows) = data_rows(csv);
+    let n = rows.len();
+    let mut order: Vec<(u64, usize)> = (0..n)
+        .map(|i| ((i as u64).wrapping_mul(2_654_435_761) % 1_000_003, i))
+        .collect();
+    order.sort();
+    let rows: Vec<String> = order.into_iter().map(|(_, i)| rows[i].clone()).collect();
+    join(&header, &rows)
+}
+
+fn reversed(csv: &str) -> String {
+    let (header, mut rows) = data_rows(csv);
+    rows.reverse();
+    join(&header, &rows)
+}
+
+fn run(dir: &Dir, args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+    let mut cmd = dir.kpi();
+    cmd.args(args);
+    if let Some(input) = stdin {
+        cmd.write_stdin(input);
+    }
+    let output = cmd.output().expect("running kpi");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).to_string(),
+        String::from_utf8_lossy(&output.stderr).to_string(),
+    )
+}
+
+/// Every command and format whose output is compared.
+const RUNS: &[&[&str]] = &[
+    &["score", "-f", "csv"],
+    &["score", "-f", "csv", "--period", "quarter"],
+    &["score", "-f", "csv", "--period", "year"],
+    &["score", "-f", "csv", "--period", "all"],
+    &["score", "-f", "json", "--period", "half"],
+    &["score", "-f", "table", "--lang", "en"],
+    &[
+        "score", "-f", "markdown", "--lang", "zh", "--period", "quarter",
+    ],
+    &["trend", "-f", "csv"],
+    &["trend", "-f", "json", "--period", "quarter"],
+    &["trend", "-f", "table", "--lang", "en"],
+    &["check"],
+];
+
+#[test]
+fn every_order_and_budget_gives_the_same_bytes() {
+    let dir = Dir::new();
+    let sorted = sorted();
+    dir.write("data.csv", &sorted);
+    let expected: Vec<(i32, String, String)> = RUNS
+        .iter()
+        .map(|args| {
+            let mut args = args.to_vec();
+            args.push("data.csv");
+            run(&dir, &args, None)
+        })
+        .collect();
+    for (args, (code, stdout, stderr)) in RUNS.iter().zip(&expected) {
+        assert_eq!(*code, 0, "{args:?}: {stderr}");
+        assert!(!stdout.is_empty(), "{args:?}");
+    }
+    let orders = [
+        ("sorted", sorted.clone()),
+        ("by period", by_period(&sorted)),
+        ("shuffled", shuffled(&sorted)),
+        ("reversed", reversed(&sorted)),
+    ];
+    for (order, text) in &orders {
+        dir.write("data.csv", text);
+        // Explanations name each value's line, which moves with the rows: they are
+        // compared across budgets, in each order.
+        let explain = [
+            "score",
+            "-f",
+            "json",
+            "--explain",
+            "--period",
+            "year",
+            "data.csv",
+        ];
+        let explained = run(&dir, &explain, None);
+        assert_eq!(explained.0, 0, "{order}: {}", explained.2);
+        for memory in ["1K", "8K"] {
+            let got = run(&dir, &[&explain[..], &["--memory", memory]].concat(), None);
+            assert!(
+                got == explained,
+                "{order}, --memory {memory}: --explain differs"
+            );
+        }
+        for memory in ["1K", "8K", "32M"] {
+            for (args, want) in RUNS.iter().zip(&expected) {
+                let mut args = args.to_vec();
+                args.extend(["--memory", memory, "data.csv"]);
+                assert!(
+                    run(&dir, &args, None) == *want,
+                    "{order}, --memory {memory}: {args:?} differs from the sorted run"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn several_files_and_standard_input_give_the_same_bytes() {
+    let dir = Dir::new();
+    let sorted = sorted();
+    let (header, rows) = data_rows(&shuffled(&sorted));
+    let half = rows.len() / 2;
+    dir.write("all.csv", &sorted)
+        .write("one.csv", join(&header, &rows[..half]))
+        .write("two.csv", join(&header, &rows[half..]));
+    let expected = run(&dir, &["score", "-f", "csv", "all.csv"], None);
+    assert_eq!(expected.0, 0, "{}", expected.2);
+    for memory in ["1K", "32M"] {
+        let split = run(
+            &dir,
+            &[
+                "score", "-f", "csv", "--memory", memory, "two.csv", "one.csv",
+            ],
+            None,
+        );
+        assert_eq!(split, expected, "two files, --memory {memory}");
+        let piped = run(
+            &dir,
+            &["score", "-f", "csv", "--memory", memory, "-"],
+            Some(&reversed(&sorted)),
+        );
+        assert_eq!(piped, expected, "standard input, --memory {memory}");
+    }
+}
+
+/// Wide rows: one row per subject and month, in any order.
+#[test]
+fn wide_rows_in_any_order_give_the_same_bytes() {
+    let dir = Dir::new();
+    let mut wide = String::from(
+        "subject,period,服务费用率,保修期服务平均次数,报修处理及时率,零配件销售及时率,发货差错率,安装、调试、维修满意率,客户投诉量,投诉处理满意率,报表上交及时准确率\n",
+    );
+    let mut rows = Vec::new();
+    for office in 0..40 {
+        for month in 1..=12 {
+            rows.push(format!(
+                "o{office:02},2026-{month:02},0.9{},2.{},96,97,100,99.{},{},100,100",
+                office % 10,
+                month % 10,
+                office % 7,
+                month % 3
+            ));
+        }
+    }
+    let sorted = rows.join("\n") + "\n";
+    wide.push_str(&sorted);
+    dir.write("data.csv", &wide);
+    let expected = run(
+        &dir,
+        &[
+            "score",
+            "-f",
+            "csv",
+            "--period",
+            "half",
+            "--missing",
+            "zero",
+            "data.csv",
+        ],
+        None,
+    );
+    assert_eq!(expected.0, 0, "{}", expected.2);
+    let shuffled = shuffled(&wide);
+    dir.write("data.csv", &shuffled);
+    for memory in ["1K", "32M"] {
+        let got = run(
+            &dir,
+            &[
+                "score",
+                "-f",
+                "csv",
+                "--period",
+                "half",
+                "--missing",
+                "zero",
+                "--memory",
+                memory,
+                "data.csv",
+            ],
+            None,
+        );
+        assert_eq!(got, expected, "--memory {memory}");
+    }
+}
+
+/// The messages of a run, without their locations (which move with the rows).
+fn messages(stderr: &str) -> BTreeSet<String> {
+    stderr
+        .lines()
+        .map(|line| {
+            let message = match line.split_once(": ") {
+                Some((place, message)) if place.contains(".csv") => message,
+                _ => line,
+            };
+            // "also given at data.csv:22": the other place moves too.
+            match message.split_once("data.csv:") {
+                Some((before, _)) => before.to_string(),
+                None => message.to_string(),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn problems_are_the_same_in_every_order() {
+    let dir = Dir::new();
+    let sorted = sorted();
+    let (header, mut rows) = data_rows(&sorted);
+    // An invalid value, a duplicate, and a card with a month missing for a roll-up.
+    let k = rows
+        .iter()
+        .position(|r| r.contains(",0."))
+        .expect("a value below 1");
+    rows[k] = rows[k].replacen(",0.", ",zero point ", 1);
+    let duplicate = rows[20].clone();
+    rows.push(duplicate);
+    rows.retain(|r| !r.starts_with("b-office-000001,2026-02"));
+    let broken = join(&header, &rows);
+    dir.write("data.csv", &broken);
+    let args = ["score", "-f", "csv", "--period", "quarter", "-o", "out.csv"];
+    let expected = run(&dir, &[&args[..], &["data.csv"]].concat(), None);
+    assert_eq!(expected.0, 1);
+    let want = messages(&expected.2);
+    assert!(
+        want.iter()
+            .any(|m| m.contains("invalid value \"zero point")),
+        "{want:?}"
+    );
+    assert!(
+        want.iter().any(|m| m.contains("duplicate value")),
+        "{want:?}"
+    );
+    assert!(
+        want.iter().any(|m| m.contains("has no value for 2026-02")),
+        "{want:?}"
+    );
+    for text in [by_period(&broken), shuffled(&broken), reversed(&broken)] {
+        dir.write("data.csv", &text);
+        for memory in ["1K", "32M"] {
+            let got = run(
+                &dir,
+                &[&args[..], &["--memory", memory, "data.csv"]].concat(),
+                None,
+            );
+            assert_eq!(got.0, 1);
+            assert_eq!(messages(&got.2), want, "--memory {memory}");
+        }
+    }
+    assert!(
+        !dir.join("out.csv").exists(),
+        "a failed run writes no output"
+    );
+}
+
+/// Spill files have no name, so none is left in `$TMPDIR` after a run, whether it
+/// succeeds or fails.
+#[test]
+fn spilling_leaves_nothing_in_the_temporary_folder() {
+    let dir = Dir::new();
+    let temp = Dir::new();
+    let sorted = sorted();
+    dir.write("good.csv", shuffled(&sorted)).write(
+        "bad.csv",
+        shuffled(&sorted).replacen(",0.", ",zero point ", 1),
+    );
+    for (file, code) in [("good.csv", 0), ("bad.csv", 1)] {
+        let output = dir
+            .kpi()
+            .env("TMPDIR", temp.path())
+            .args(["score", "-f", "csv", "--memory", "1K", file])
+            .output()
+            .expect("running kpi");
+        assert_eq!(output.status.code(), Some(code), "{file}");
+        let left: Vec<_> = std::fs::read_dir(temp.path()).unwrap().collect();
+        assert!(left.is_empty(), "{file}: {left:?}");
+    }
+}
+
+/// Ctrl-C while rows are being read (and spilled): nothing is left behind.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_run_leaves_nothing_behind() {
+    use std::io::Write;
+    let dir = Dir::new();
+    let temp = Dir::new();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kpi"))
+        .current_dir(dir.path())
+        .env("TMPDIR", temp.path())
+        .env_remove("KPI_CONFIG")
+        .args(["score", "-f", "csv", "--memory", "1K", "-o", "out.csv", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("running kpi");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin
+        .write_all(shuffled(&sorted()).as_bytes())
+        .expect("writing rows");
+    stdin.flush().expect("flushing");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let code = child.wait().expect("waiting for kpi").code();
+    drop(stdin);
+    assert_eq!(code, Some(130));
+    let left: Vec<_> = std::fs::read_dir(temp.path()).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+    let here: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    assert!(here.is_empty(), "{here:?}");
+}
+
+/// A spill that cannot be written ($TMPDIR names a regular file, as a full or
+/// missing disk would fail) is a clear error, and no output file is written.
+#[test]
+fn a_spill_that_fails_is_a_clear_error_and_writes_no_output() {
+    let dir = Dir::new();
+    dir.write("data.csv", shuffled(&sorted()))
+        .write("not-a-folder", "x");
+    let output = dir
+        .kpi()
+        .env("TMPDIR", dir.join("not-a-folder"))
+        .args([
+            "score", "-f", "csv", "--memory", "1K", "-o", "out.csv", "data.csv",
+        ])
+        .output()
+        .expect("running kpi");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("cannot write rows to a temporary file in")
+            && stderr.contains("not-a-folder"),
+        "{stderr}"
+    );
+    assert!(!dir.join("out.csv").exists());
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    assert!(names.iter().all(|n| !n.starts_with(".kpi-")), "{names:?}");
+}
