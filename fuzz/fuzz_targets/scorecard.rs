@@ -1,15 +1,25 @@
-//! Any bytes as a data file, through the whole path — read, roll up, score, render —
-//! by both engines: the buffered path must never panic, and whenever the streaming
-//! path finishes, it must have written exactly what the buffered path writes.
+//! Any bytes as a data file, through the whole pipeline — read, sort, roll up, score,
+//! render. It must never panic; and the same rows read with a budget so small that
+//! they spill in many runs, or in reverse order, must give the same cards.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 
-use kpi::actuals::{Actuals, ReadOptions};
+use kpi::cards::group::RollUp;
 use kpi::model::{Lang, PeriodKind};
-use kpi::report::render::{CardWriter, Format, RenderOptions, render};
+use kpi::pipeline::{self, Input, Settings};
+use kpi::read::rows::ReadOptions;
+use kpi::report::render::{Format, RenderOptions, Rendered};
 use kpi::score::MissingPolicy;
-use kpi::stream::{self, Outcome, Settings};
+
+fn run(def: &kpi::model::Scorecard, settings: &Settings<'_>, bytes: &[u8]) -> (Vec<u8>, usize) {
+    let inputs = vec![Input::Open { name: "fuzz.csv".into(), reader: Box::new(bytes) }];
+    let options = RenderOptions { lang: Lang::Zh, color: false, bom: false, date: String::new() };
+    let mut sink = Rendered::new(Format::Csv, def, options, None, Vec::new());
+    let outcome = pipeline::read(settings, inputs).expect("reading memory").finish(&mut sink).expect("writing memory");
+    let errors = outcome.diagnostics.iter().filter(|d| d.is_error()).count();
+    (sink.end(errors > 0).expect("writing memory"), errors)
+}
 
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, bytes)) = data.split_first() else { return };
@@ -19,45 +29,33 @@ fuzz_target!(|data: &[u8]| {
         n => Some(PeriodKind::ALL[usize::from(n - 1)]),
     };
     let missing = [MissingPolicy::Error, MissingPolicy::Zero, MissingPolicy::Skip][usize::from(selector / 5 % 3)];
-    let options = ReadOptions { period, ignore_unknown: selector & 0x80 != 0, ..ReadOptions::default() };
-    let render_options = RenderOptions { lang: Lang::Zh, color: false, bom: false, date: String::new() };
-
-    // The buffered path.
-    let mut actuals = Actuals::new();
-    let mut problems = actuals.read(&def, "fuzz.csv", bytes, &options).iter().filter(|d| d.is_error()).count();
-    actuals.sort();
-    let cards = match period {
-        Some(kind) => {
-            let (cards, diagnostics) = kpi::cards::rollup::roll_up(&def, &actuals, kind, false);
-            problems += diagnostics.iter().filter(|d| d.is_error()).count();
-            cards
-        }
-        None => actuals.cards.clone(),
+    let settings = |memory| Settings {
+        def: &def,
+        read: ReadOptions { period, ignore_unknown: selector & 0x80 != 0, ..ReadOptions::default() },
+        roll_up: period.map_or(RollUp::None, RollUp::Into),
+        partial: false,
+        missing,
+        memory,
+        spill_dir: std::env::temp_dir(),
+        sheet: None,
     };
-    let mut scored = Vec::new();
-    for card in &cards {
-        match card.score(&def, missing) {
-            Ok(card) => {
-                assert!(card.score.total >= rust_decimal::Decimal::ZERO);
-                scored.push(card);
+    let (wide_budget, errors) = run(&def, &settings(pipeline::DEFAULT_MEMORY), bytes);
+    let (tiny_budget, tiny_errors) = run(&def, &settings(1024), bytes);
+    assert_eq!(errors, tiny_errors);
+    assert_eq!(String::from_utf8_lossy(&wide_budget), String::from_utf8_lossy(&tiny_budget));
+    // The same lines in reverse order (header first) score the same, when they score.
+    if errors == 0 && !bytes.contains(&b'"') && !bytes.contains(&b'\r') {
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            let mut lines: Vec<&str> = text.lines().collect();
+            if lines.len() > 1 {
+                let header = lines.remove(0);
+                lines.reverse();
+                let reversed = format!("{header}\n{}\n", lines.join("\n"));
+                let (again, again_errors) = run(&def, &settings(pipeline::DEFAULT_MEMORY), reversed.as_bytes());
+                if again_errors == 0 {
+                    assert_eq!(String::from_utf8_lossy(&again), String::from_utf8_lossy(&wide_budget));
+                }
             }
-            Err(_) => problems += 1,
         }
-    }
-    let mut buffered = Vec::new();
-    for format in [Format::Json, Format::Table, Format::Markdown, Format::Csv] {
-        buffered.clear();
-        render(format, &def, &scored, &render_options, &mut buffered).expect("rendering to memory");
-    }
-
-    // The streaming path, on one thread or two.
-    let settings = Settings { def: &def, read: &options, missing, roll_up: period, parallel: selector & 0x40 != 0 };
-    let mut streamed = Vec::new();
-    let mut writer = CardWriter::begin(Format::Csv, &def, render_options.clone(), &mut streamed).expect("writing to memory");
-    let outcome = stream::score(&settings, Box::new(bytes), &mut writer, &mut streamed, &mut |_| {}).expect("reading memory");
-    if let Outcome::Done { .. } = outcome {
-        writer.end(&mut streamed).expect("writing to memory");
-        assert_eq!(problems, 0, "the stream finished where the buffered path found problems");
-        assert_eq!(String::from_utf8_lossy(&streamed), String::from_utf8_lossy(&buffered));
     }
 });

@@ -11,7 +11,8 @@ fuzz_target!(|data: &[u8]| {
     let name = NAMES[usize::from(selector) % NAMES.len()];
     if let Ok(grid) = kpi::read::sheet::read(name, bytes.to_vec(), None) {
         let def = kpi::read::config::parse(kpi::read::config::BUILTIN, "builtin").expect("the built-in card");
-        let mut actuals = kpi::actuals::Actuals::new();
-        let _ = actuals.read(&def, name, grid.csv.as_bytes(), &kpi::actuals::ReadOptions::default());
+        let mut emit = |_: kpi::read::rows::Record<'_>| {};
+        let options = kpi::read::rows::ReadOptions::default();
+        let _ = kpi::read::rows::read(&def, name, 0, &mut grid.csv.as_bytes(), &options, &mut emit);
     }
 });

@@ -122,7 +122,7 @@ impl Compact {
 }
 
 /// Reads one spilled row; `None` at the end of the run.
-fn decode(input: &mut impl Read) -> io::Result<Option<(Compact, Option<(Decimal, Decimal)>)>> {
+fn decode(input: &mut impl Read) -> io::Result<Option<Spilled>> {
     let mut buf = [0u8; ENCODED];
     match input.read_exact(&mut buf) {
         Ok(()) => {}
@@ -191,6 +191,9 @@ fn to_row(row: &Compact, parts: Option<(Decimal, Decimal)>) -> Row {
         wide: row.flags & WIDE != 0,
     }
 }
+
+/// A row with its `a/b` parts beside it, as a run is read back.
+type Spilled = (Compact, Option<(Decimal, Decimal)>);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct MergeKey {
@@ -440,7 +443,7 @@ impl Source {
         Ok(Source::File(BufReader::with_capacity(buffer, file)))
     }
 
-    fn next(&mut self) -> io::Result<Option<(Compact, Option<(Decimal, Decimal)>)>> {
+    fn next(&mut self) -> io::Result<Option<Spilled>> {
         match self {
             Source::File(input) => decode(input),
             Source::Memory(rows, parts) => Ok(rows.next().map(|row| {
@@ -454,7 +457,7 @@ impl Source {
 /// A k-way merge of sorted runs.
 struct Merge {
     sources: Vec<Source>,
-    heads: Vec<Option<(Compact, Option<(Decimal, Decimal)>)>>,
+    heads: Vec<Option<Spilled>>,
     heap: BinaryHeap<Reverse<(MergeKey, usize)>>,
     rank: Vec<u32>,
 }
@@ -478,7 +481,7 @@ impl Merge {
         })
     }
 
-    fn next_compact(&mut self) -> io::Result<Option<(Compact, Option<(Decimal, Decimal)>)>> {
+    fn next_compact(&mut self) -> io::Result<Option<Spilled>> {
         let Some(Reverse((_, i))) = self.heap.pop() else {
             return Ok(None);
         };
