@@ -1,6 +1,7 @@
 //! Makes realistic actuals for the built-in scorecard, for benchmarks and tests:
 //!
 //!     cargo run --release --example gen_actuals -- --subjects 10000 --months 12 > big.csv
+//!     … --order period      the same rows month by month (also subject, shuffled, reverse)
 //!
 //! Every subject gets every month from January, every indicator a value. Each subject
 //! writes each indicator one way all year (as `a/b` counts, as `95.5%` or as bare
@@ -191,6 +192,17 @@ struct Args {
     wide: bool,
     ids: bool,
     seed: u64,
+    order: Order,
+}
+
+/// The order rows are written in: the same rows, as an export sorted by subject,
+/// monthly appends, a shuffle, or the reverse of the first.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Order {
+    Subject,
+    Period,
+    Shuffled,
+    Reverse,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -201,6 +213,7 @@ fn parse_args() -> Result<Args, String> {
         wide: false,
         ids: false,
         seed: 1,
+        order: Order::Subject,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -213,6 +226,15 @@ fn parse_args() -> Result<Args, String> {
             "--seed" => args.seed = number(value()?)?,
             "--layout" => args.wide = value()? == "wide",
             "--names" => args.ids = value()? == "id",
+            "--order" => {
+                args.order = match value()?.as_str() {
+                    "subject" => Order::Subject,
+                    "period" => Order::Period,
+                    "shuffled" => Order::Shuffled,
+                    "reverse" => Order::Reverse,
+                    other => return Err(format!("--order {other}: subject|period|shuffled|reverse")),
+                }
+            }
             _ => {
                 return Err(format!(
                     "unknown argument {flag}; see the top of examples/gen_actuals.rs"
@@ -250,6 +272,9 @@ fn main() -> io::Result<()> {
     } else {
         writeln!(out, "subject,period,indicator,actual")?;
     }
+    // Rows in subject order are written as they are made; other orders are made
+    // from them, so that every order holds the same rows.
+    let mut held: Vec<(u32, String)> = Vec::new();
     for s in 0..args.subjects {
         let forms: Vec<Form> = INDICATORS
             .iter()
@@ -264,18 +289,41 @@ fn main() -> io::Result<()> {
                     value(&mut rng, form, kind, low, mode, high)
                 })
                 .collect();
+            let mut rows = Vec::new();
             if args.wide {
-                write!(out, "office-{s:06},{period}")?;
+                let mut row = format!("office-{s:06},{period}");
                 for v in &values {
-                    write!(out, ",{v}")?;
+                    row.push(',');
+                    row.push_str(v);
                 }
-                writeln!(out)?;
+                rows.push(row);
             } else {
                 for (i, v) in values.iter().enumerate() {
-                    writeln!(out, "office-{s:06},{period},{},{v}", name(i))?;
+                    rows.push(format!("office-{s:06},{period},{},{v}", name(i)));
+                }
+            }
+            for row in rows {
+                if args.order == Order::Subject {
+                    writeln!(out, "{row}")?;
+                } else {
+                    held.push((month, row));
                 }
             }
         }
+    }
+    match args.order {
+        Order::Subject => {}
+        Order::Period => held.sort_by_key(|(month, _)| *month),
+        Order::Reverse => held.reverse(),
+        Order::Shuffled => {
+            for i in (1..held.len()).rev() {
+                let j = rng.range(0, i as u64) as usize;
+                held.swap(i, j);
+            }
+        }
+    }
+    for (_, row) in &held {
+        writeln!(out, "{row}")?;
     }
     out.flush()
 }

@@ -48,7 +48,7 @@ pub struct Settings<'a> {
 
 /// The default memory budget for rows: the other bounds of a run (buffers, the
 /// merge, output) fit beside it in 64 MiB.
-pub const DEFAULT_MEMORY: usize = 32 << 20;
+pub const DEFAULT_MEMORY: usize = 24 << 20;
 
 /// A data file to read.
 pub enum Input<'a> {

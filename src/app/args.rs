@@ -124,7 +124,7 @@ pub struct InputArgs {
     pub delimiter: Option<u8>,
 
     /// Memory for rows before they are sorted in runs on disk (in $TMPDIR), such as
-    /// 64M, 1G or 512K [default: 32M]. Output is the same whatever the size.
+    /// 64M, 1G or 512K [default: 24M]. Output is the same whatever the size.
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub memory: Option<usize>,
 }

@@ -217,6 +217,8 @@ pub struct Store {
     parts: Vec<(Decimal, Decimal)>,
     /// Rows held in memory before a run is spilled.
     capacity: usize,
+    /// Bytes of rows and parts held in memory before a run is spilled.
+    budget: usize,
     spill_dir: PathBuf,
     runs: Vec<File>,
     /// Rows whose subject could not be interned (more than 4 billion subjects).
@@ -234,6 +236,7 @@ impl Store {
             rows: Vec::new(),
             parts: Vec::new(),
             capacity: (budget / row).max(1),
+            budget,
             spill_dir: spill_dir.to_path_buf(),
             runs: Vec::new(),
             overflow: false,
@@ -265,7 +268,9 @@ impl Store {
 
     /// Takes one record.
     pub fn push(&mut self, record: &Record<'_>) -> io::Result<()> {
-        if self.rows.len() >= self.capacity {
+        let held = self.rows.len() * std::mem::size_of::<Compact>()
+            + self.parts.len() * std::mem::size_of::<(Decimal, Decimal)>();
+        if self.rows.len() >= self.capacity || held >= self.budget {
             self.spill()?;
         }
         if self.rows.capacity() == 0 {
