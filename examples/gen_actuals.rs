@@ -232,7 +232,9 @@ fn parse_args() -> Result<Args, String> {
                     "period" => Order::Period,
                     "shuffled" => Order::Shuffled,
                     "reverse" => Order::Reverse,
-                    other => return Err(format!("--order {other}: subject|period|shuffled|reverse")),
+                    other => {
+                        return Err(format!("--order {other}: subject|period|shuffled|reverse"));
+                    }
                 }
             }
             _ => {
