@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use crate::cards::CardData;
 use crate::cards::group::{Cards, Grouping, RollUp};
-use crate::cards::store::Store;
+use crate::cards::store::{Batch, Compactor, Store};
 use crate::diag::{Diagnostic, Problems};
 use crate::model::Scorecard;
 use crate::read::encoding::Encoding;
@@ -45,6 +45,9 @@ pub struct Settings<'a> {
     /// `--sheet`: the sheet of a workbook to read.
     pub sheet: Option<String>,
 }
+
+/// Cards handed from the scoring thread to the writing one at a time.
+const BATCH: usize = 256;
 
 /// The default memory budget for rows: the other bounds of a run (buffers, the
 /// merge, output) fit beside it in 64 MiB.
@@ -94,51 +97,115 @@ pub struct Outcome {
 /// Reads every data file: the first half of a run. Nothing reaches a sink yet, so a
 /// caller can look at the problems found before choosing where cards go.
 pub fn read<'s>(settings: &'s Settings<'s>, inputs: Vec<Input<'_>>) -> io::Result<Reading<'s>> {
-    let mut reading = Reading {
+    let mut store = Store::new(settings.memory, &settings.spill_dir);
+    let mut reader = Reader {
         settings,
-        store: Store::new(settings.memory, &settings.spill_dir),
         files: Vec::new(),
         rejected: Vec::new(),
         problems: Problems::default(),
         sheets: Vec::new(),
+        compactor: Compactor::default(),
+        to_store: None,
     };
-    for input in inputs {
-        let file = reading.files.len();
+    // Two threads: this one reads, parses and makes rows compact; the other keeps
+    // them, and sorts and spills them when they pass the budget.
+    let stored = std::thread::scope(|scope| -> io::Result<()> {
+        let (to_store, batches) = std::sync::mpsc::sync_channel::<Batch>(2);
+        let storing = scope.spawn(|| -> io::Result<()> {
+            for batch in batches {
+                store.take(batch)?;
+            }
+            Ok(())
+        });
+        reader.to_store = Some(to_store);
+        for input in inputs {
+            reader.read_input(input);
+        }
+        let last = reader.compactor.take();
+        if !last.is_empty() {
+            reader.send(last);
+        }
+        reader.to_store = None;
+        storing
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("the sorting thread failed")))
+    });
+    stored?;
+    let Reader {
+        files,
+        rejected,
+        problems,
+        sheets,
+        ..
+    } = reader;
+    Ok(Reading {
+        settings,
+        store,
+        files,
+        rejected,
+        problems,
+        sheets,
+    })
+}
+
+/// The reading side of `read`.
+struct Reader<'s> {
+    settings: &'s Settings<'s>,
+    files: Vec<String>,
+    rejected: Vec<bool>,
+    problems: Problems,
+    sheets: Vec<CellMap>,
+    compactor: Compactor,
+    /// To the store's thread; `None` once it has stopped (a spill failed).
+    to_store: Option<std::sync::mpsc::SyncSender<Batch>>,
+}
+
+impl Reader<'_> {
+    fn send(&mut self, batch: Batch) {
+        if let Some(to_store) = &self.to_store
+            && to_store.send(batch).is_err()
+        {
+            // The store stopped on an error, which its thread returns.
+            self.to_store = None;
+        }
+    }
+
+    fn read_input(&mut self, input: Input<'_>) {
+        let file = self.files.len();
         match input {
             Input::Failed { name, problem } => {
-                reading.files.push(name);
-                reading.rejected.push(true);
-                reading.problems.push(problem);
+                self.files.push(name);
+                self.rejected.push(true);
+                self.problems.push(problem);
             }
             Input::Open { name, mut reader } => {
-                reading.files.push(name.clone());
-                reading.rejected.push(false);
-                let rejected = reading.read_one(file, &name, &mut *reader)?;
-                reading.rejected[file] = rejected;
+                self.files.push(name.clone());
+                self.rejected.push(false);
+                let rejected = self.read_one(file, &name, &mut *reader);
+                self.rejected[file] = rejected;
             }
         }
     }
-    Ok(reading)
-}
 
-impl Reading<'_> {
-    /// Reads one file into the store; whether its rows are to be dropped.
-    fn read_one(&mut self, file: usize, name: &str, reader: &mut dyn Read) -> io::Result<bool> {
+    /// Reads one file; whether its rows are to be dropped.
+    fn read_one(&mut self, file: usize, name: &str, reader: &mut dyn Read) -> bool {
         let settings = self.settings;
-        let store = &mut self.store;
-        let mut failure = None;
-        let mut emit = |record: rows::Record<'_>| {
-            if failure.is_none()
-                && let Err(e) = store.push(&record)
+        let compactor = &mut self.compactor;
+        let mut to_store = self.to_store.clone();
+        // Full batches go to the store as they fill, so memory holds a few of them.
+        let mut emit_and_send = |record: rows::Record<'_>| {
+            if let Some(batch) = compactor.push(&record)
+                && let Some(sender) = &to_store
+                && sender.send(batch).is_err()
             {
-                failure = Some(e);
+                to_store = None; // the store stopped on an error, which its thread returns
             }
         };
         let result = if sheet::is_spreadsheet(name) {
             let mut bytes = Vec::new();
             if let Err(e) = reader.read_to_end(&mut bytes) {
                 self.problems.push(rows::read_error(name, &e));
-                return Ok(true);
+                return true;
             }
             match sheet::read(name, bytes, settings.sheet.as_deref()) {
                 Ok(grid) => {
@@ -154,34 +221,43 @@ impl Reading<'_> {
                         file,
                         &mut grid.csv.as_bytes(),
                         &options,
-                        &mut emit,
+                        &mut emit_and_send,
                     );
                     self.sheets.push(grid.map);
                     read
                 }
                 Err(problem) => {
                     self.problems.push(*problem);
-                    return Ok(true);
+                    return true;
                 }
             }
         } else {
-            rows::read(settings.def, name, file, reader, &settings.read, &mut emit)
+            rows::read(
+                settings.def,
+                name,
+                file,
+                reader,
+                &settings.read,
+                &mut emit_and_send,
+            )
         };
-        if let Some(e) = failure {
-            return Err(e);
+        if to_store.is_none() {
+            self.to_store = None;
         }
         self.problems
             .absorb(name, result.diagnostics, result.unlisted);
-        Ok(result.rejected)
+        result.rejected
     }
+}
 
+impl Reading<'_> {
     /// Whether an error has been found so far.
     pub fn has_errors(&self) -> bool {
         self.problems.has_errors()
     }
 
     /// The second half of a run: cards made, rolled up, scored and handed to `sink`.
-    pub fn finish(self, sink: &mut dyn Sink) -> io::Result<Outcome> {
+    pub fn finish(self, sink: &mut (dyn Sink + Send)) -> io::Result<Outcome> {
         let Reading {
             settings,
             store,
@@ -198,23 +274,53 @@ impl Reading<'_> {
             partial: settings.partial,
         };
         let mut cards = Cards::new(sorted, how);
-        let mut scored_cards = 0;
-        while let Some(card) = cards.next_card(&mut problems)? {
-            match card.score(settings.def, settings.missing) {
-                // After the first problem, cards are scored for their problems only:
-                // output stops where the data went wrong (SPEC §8).
-                Ok(_) if problems.has_errors() => {}
-                Ok(scored) => {
-                    sink.card(&card, &scored)?;
-                    scored_cards += 1;
-                }
-                Err(errors) => {
-                    for d in card_problems(settings.def, &files, &card, &errors) {
-                        problems.push(d);
+        // Two threads: this one merges, groups, rolls up and scores; the other
+        // renders and writes. Cards pass in order, so the bytes are those of one.
+        let (scored_cards, written) =
+            std::thread::scope(|scope| -> io::Result<(usize, io::Result<()>)> {
+                let (to_sink, from_scorer) =
+                    std::sync::mpsc::sync_channel::<Vec<(CardData, ScoredCard)>>(4);
+                let writer = scope.spawn(move || -> io::Result<()> {
+                    for batch in from_scorer {
+                        for (card, scored) in &batch {
+                            sink.card(card, scored)?;
+                        }
+                    }
+                    Ok(())
+                });
+                let mut scored_cards = 0;
+                let mut batch = Vec::with_capacity(BATCH);
+                let mut receiver_gone = false;
+                while let Some(card) = cards.next_card(&mut problems)? {
+                    match card.score(settings.def, settings.missing) {
+                        // After the first problem, cards are scored for their problems
+                        // only: output stops where the data went wrong (SPEC §8).
+                        Ok(_) if problems.has_errors() || receiver_gone => {}
+                        Ok(scored) => {
+                            batch.push((card, scored));
+                            scored_cards += 1;
+                            if batch.len() == BATCH {
+                                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                                receiver_gone = to_sink.send(full).is_err();
+                            }
+                        }
+                        Err(errors) => {
+                            for d in card_problems(settings.def, &files, &card, &errors) {
+                                problems.push(d);
+                            }
+                        }
                     }
                 }
-            }
-        }
+                if !batch.is_empty() && !receiver_gone {
+                    let _ = to_sink.send(batch);
+                }
+                drop(to_sink);
+                let written = writer
+                    .join()
+                    .unwrap_or_else(|_| Err(io::Error::other("the writing thread failed")));
+                Ok((scored_cards, written))
+            })?;
+        written?;
         let mut diagnostics = problems.into_sorted(&files);
         for map in &sheets {
             map.locate(&mut diagnostics);

@@ -209,10 +209,114 @@ struct MergeKey {
 /// a small budget cannot run out of file handles.
 const MAX_RUNS: usize = 64;
 
+/// Rows made compact, on their way from the reading thread to the store.
+#[derive(Debug, Default)]
+pub struct Batch {
+    rows: Vec<Compact>,
+    /// The `a/b` parts of values, indexed by the rows.
+    parts: Vec<(Decimal, Decimal)>,
+    /// Subjects met for the first time, in the order of their indexes.
+    names: Vec<Box<str>>,
+    /// More subjects than an index can number.
+    overflow: bool,
+}
+
+/// Rows handed on at a time.
+const BATCH_ROWS: usize = 8192;
+
+impl Batch {
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty() && self.names.is_empty()
+    }
+}
+
+/// Makes records compact: subjects interned, values kept as numbers, locations as
+/// integers. It runs where the rows are read, so that the store can sort and spill
+/// on another thread.
+#[derive(Debug, Default)]
+pub struct Compactor {
+    index: HashMap<Box<str>, u32>,
+    /// The subject of the row before, and its index: rows come in runs of one subject.
+    last: Option<(Box<str>, u32)>,
+    batch: Batch,
+}
+
+impl Compactor {
+    fn intern(&mut self, subject: &str) -> u32 {
+        if let Some((name, id)) = &self.last
+            && **name == *subject
+        {
+            return *id;
+        }
+        let id = match self.index.get(subject) {
+            Some(&id) => id,
+            None => {
+                let id = u32::try_from(self.index.len()).unwrap_or_else(|_| {
+                    self.batch.overflow = true;
+                    0
+                });
+                self.index.insert(subject.into(), id);
+                self.batch.names.push(subject.into());
+                id
+            }
+        };
+        self.last = Some((subject.into(), id));
+        id
+    }
+
+    /// Takes one record; a full batch when there is one to hand on.
+    pub fn push(&mut self, record: &Record<'_>) -> Option<Batch> {
+        let subject = self.intern(record.subject);
+        let o = &record.observation;
+        let mut flags = 0;
+        if o.invalid {
+            flags |= INVALID;
+        }
+        if record.wide {
+            flags |= WIDE;
+        }
+        let (amount, parts) = match o.value {
+            Some(v) => {
+                flags |= HAS_VALUE;
+                let parts = match v.parts {
+                    Some(p) => {
+                        self.batch.parts.push(p);
+                        (self.batch.parts.len() - 1) as u32
+                    }
+                    None => NO_PARTS,
+                };
+                (v.amount, parts)
+            }
+            None => (Decimal::ZERO, NO_PARTS),
+        };
+        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        self.batch.rows.push(Compact {
+            subject,
+            kind: record.kind.index() as u8,
+            flags,
+            indicator: u16::try_from(record.indicator).unwrap_or(u16::MAX),
+            file: narrow(o.loc.file),
+            line: narrow(o.loc.line),
+            col: narrow(o.loc.col),
+            row_line: narrow(record.row.line),
+            order: order_of(record.period),
+            offset: o.loc.offset,
+            row_offset: record.row.offset,
+            amount,
+            parts,
+        });
+        (self.batch.rows.len() >= BATCH_ROWS).then(|| self.take())
+    }
+
+    /// What is in hand.
+    pub fn take(&mut self) -> Batch {
+        std::mem::take(&mut self.batch)
+    }
+}
+
 /// Rows, sorted and spilled past the budget.
 pub struct Store {
     names: Vec<Box<str>>,
-    index: HashMap<Box<str>, u32>,
     rows: Vec<Compact>,
     parts: Vec<(Decimal, Decimal)>,
     /// Rows held in memory before a run is spilled.
@@ -232,7 +336,6 @@ impl Store {
         let row = std::mem::size_of::<Compact>();
         Store {
             names: Vec::new(),
-            index: HashMap::new(),
             rows: Vec::new(),
             parts: Vec::new(),
             capacity: (budget / row).max(1),
@@ -243,81 +346,29 @@ impl Store {
         }
     }
 
-    /// The subject an interned index stands for.
-    pub fn subject(&self, id: u32) -> &str {
-        self.names.get(id as usize).map_or("", |s| s)
-    }
-
-    fn intern(&mut self, subject: &str) -> u32 {
-        if let Some(last) = self.names.last()
-            && **last == *subject
-        {
-            return (self.names.len() - 1) as u32;
-        }
-        if let Some(&id) = self.index.get(subject) {
-            return id;
-        }
-        let id = u32::try_from(self.names.len()).unwrap_or_else(|_| {
-            self.overflow = true;
-            0
-        });
-        self.names.push(subject.into());
-        self.index.insert(subject.into(), id);
-        id
-    }
-
-    /// Takes one record.
-    pub fn push(&mut self, record: &Record<'_>) -> io::Result<()> {
-        let held = self.rows.len() * std::mem::size_of::<Compact>()
-            + self.parts.len() * std::mem::size_of::<(Decimal, Decimal)>();
-        if self.rows.len() >= self.capacity || held >= self.budget {
-            self.spill()?;
-        }
-        if self.rows.capacity() == 0 {
-            self.rows.reserve_exact(self.capacity.min(1 << 16));
-        } else if self.rows.len() == self.rows.capacity() {
-            let more = self.rows.capacity().min(self.capacity - self.rows.len());
-            self.rows.reserve_exact(more.max(1));
-        }
-        let subject = self.intern(record.subject);
-        let o = &record.observation;
-        let mut flags = 0;
-        if o.invalid {
-            flags |= INVALID;
-        }
-        if record.wide {
-            flags |= WIDE;
-        }
-        let (amount, parts) = match o.value {
-            Some(v) => {
-                flags |= HAS_VALUE;
-                let parts = match v.parts {
-                    Some(p) => {
-                        self.parts.push(p);
-                        (self.parts.len() - 1) as u32
-                    }
-                    None => NO_PARTS,
-                };
-                (v.amount, parts)
+    /// Takes a batch of rows.
+    pub fn take(&mut self, batch: Batch) -> io::Result<()> {
+        self.names.extend(batch.names);
+        self.overflow |= batch.overflow;
+        for mut row in batch.rows {
+            let held = self.rows.len() * std::mem::size_of::<Compact>()
+                + self.parts.len() * std::mem::size_of::<(Decimal, Decimal)>();
+            if self.rows.len() >= self.capacity || held >= self.budget {
+                self.spill()?;
             }
-            None => (Decimal::ZERO, NO_PARTS),
-        };
-        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-        self.rows.push(Compact {
-            subject,
-            kind: record.kind.index() as u8,
-            flags,
-            indicator: u16::try_from(record.indicator).unwrap_or(u16::MAX),
-            file: narrow(o.loc.file),
-            line: narrow(o.loc.line),
-            col: narrow(o.loc.col),
-            row_line: narrow(record.row.line),
-            order: order_of(record.period),
-            offset: o.loc.offset,
-            row_offset: record.row.offset,
-            amount,
-            parts,
-        });
+            if self.rows.capacity() == 0 {
+                // The whole budget at once: growing by doubling would leave the
+                // smaller copies behind in the allocator, and pages not yet written
+                // take no memory. (Where that much cannot be had, the Vec grows.)
+                let _ = self.rows.try_reserve_exact(self.capacity);
+                let _ = self.parts.try_reserve_exact(self.capacity / 2);
+            }
+            if let Some(&p) = batch.parts.get(row.parts as usize) {
+                self.parts.push(p);
+                row.parts = (self.parts.len() - 1) as u32;
+            }
+            self.rows.push(row);
+        }
         Ok(())
     }
 

@@ -125,6 +125,9 @@ pub fn read(
         period_problem: false,
         all_periods_problem: false,
         unheaded_reported: Vec::new(),
+        offsets: Vec::new(),
+        offsets_of: None,
+        plain: false,
     };
     let rejected = match reader.run(emit) {
         Ok(()) => !reader.header_ok,
@@ -230,6 +233,11 @@ struct FileReader<'a, 'r> {
     period_problem: bool,
     all_periods_problem: bool,
     unheaded_reported: Vec<usize>,
+    /// Where the cells of the row at `offsets_of` start.
+    offsets: Vec<u64>,
+    offsets_of: Option<u64>,
+    /// That row has no quote, so it lies on one line: columns count from its start.
+    plain: bool,
 }
 
 /// A record and where it starts.
@@ -258,7 +266,7 @@ impl FileReader<'_, '_> {
             if self.header.is_none() {
                 header_start = Some((line, start));
                 self.header(&row)?;
-            } else if !record.iter().all(|c| c.trim_ascii().is_empty()) {
+            } else if !record.as_slice().trim_ascii().is_empty() {
                 any_data = true;
                 self.data_row(&row, emit)?;
             }
@@ -320,15 +328,51 @@ impl FileReader<'_, '_> {
         (line, col)
     }
 
+    /// Where each cell of a row starts in the text, found once per row.
+    fn cell_offsets(&mut self, row: &Row<'_>) -> &[u64] {
+        if self.offsets_of == Some(row.start) {
+            return &self.offsets;
+        }
+        self.offsets_of = Some(row.start);
+        self.offsets.clear();
+        let record = row.record;
+        let cells = record.len();
+        let text = self.csv.get_ref();
+        let window = text.window_from(row.start);
+        // Without a quote before the last cell, a cell starts where the fields before
+        // it and their delimiters end; with one, the raw text is walked.
+        let plain_len = (record.as_slice().len() + cells.saturating_sub(1)).min(window.len());
+        self.plain = memchr::memchr(b'"', &window[..plain_len]).is_none();
+        if self.plain {
+            for j in 0..cells {
+                let at = record.range(j).map_or(0, |r| r.start) + j;
+                self.offsets.push(row.start + at as u64);
+            }
+        } else {
+            let starts = cell_starts(window, 0, self.delimiter, cells);
+            let last = starts.last().copied().unwrap_or(0);
+            for j in 0..cells.max(1) {
+                let at = starts.get(j).copied().unwrap_or(last);
+                self.offsets.push(row.start + at as u64);
+            }
+        }
+        &self.offsets
+    }
+
     /// The location of cell `j` of a row.
     fn cell_loc(&mut self, row: &Row<'_>, j: usize) -> Loc {
-        let offset = {
+        let offsets = self.cell_offsets(row);
+        let offset = offsets
+            .get(j)
+            .or(offsets.last())
+            .copied()
+            .unwrap_or(row.start);
+        let (line, col) = if self.plain {
             let text = self.csv.get_ref();
-            let window = text.window_from(row.start);
-            let starts = cell_starts(window, 0, self.delimiter, j + 1);
-            row.start + starts.get(j).or(starts.last()).copied().unwrap_or(0) as u64
+            (row.line, 1 + text.chars_between(row.start, offset))
+        } else {
+            self.locate(offset)
         };
-        let (line, col) = self.locate(offset);
         Loc {
             file: self.file,
             line,
@@ -339,14 +383,7 @@ impl FileReader<'_, '_> {
 
     /// Where each cell of a row starts.
     fn cell_locs(&mut self, row: &Row<'_>) -> Vec<Loc> {
-        let offsets: Vec<u64> = {
-            let text = self.csv.get_ref();
-            let window = text.window_from(row.start);
-            let mut starts = cell_starts(window, 0, self.delimiter, row.record.len());
-            let last = starts.last().copied().unwrap_or(0);
-            starts.resize(row.record.len().max(1), last);
-            starts.into_iter().map(|s| row.start + s as u64).collect()
-        };
+        let offsets = self.cell_offsets(row).to_vec();
         // One walk along the row, not one from its start per cell: a header of a
         // million cells stays linear.
         let mut locs = Vec::with_capacity(offsets.len());
@@ -513,13 +550,14 @@ impl FileReader<'_, '_> {
         let key = self.card_key(row);
         let key = key.filter(|_| self.header_ok);
         let subject_cell = self.header.as_ref().and_then(|h| h.subject);
-        let subject_text = subject_cell
-            .map(|j| String::from_utf8_lossy(&row.record[j]).trim().to_string())
-            .unwrap_or_default();
+        // The text is valid UTF-8 by now: it was decoded on the way in.
+        let subject = subject_cell
+            .and_then(|j| std::str::from_utf8(&row.record[j]).ok())
+            .map_or("", str::trim);
         if long {
-            self.long_row(row, key, &subject_text, emit);
+            self.long_row(row, key, subject, emit);
         } else {
-            self.wide_row(row, key, &subject_text, emit);
+            self.wide_row(row, key, subject, emit);
         }
         Ok(())
     }
@@ -710,7 +748,8 @@ impl FileReader<'_, '_> {
     /// Parses the cell at column `j` as a value of indicator `i`.
     fn observation(&mut self, row: &Row<'_>, j: usize, i: usize) -> Observation {
         let loc = self.cell_loc(row, j);
-        let text = String::from_utf8_lossy(&row.record[j]);
+        // Valid: the text was decoded on the way in.
+        let text = std::str::from_utf8(&row.record[j]).unwrap_or_default();
         let indicator = &self.def.indicators[i];
         match parse_value(&text, &indicator.unit) {
             Ok(value) => {
