@@ -751,7 +751,7 @@ impl FileReader<'_, '_> {
         // Valid: the text was decoded on the way in.
         let text = std::str::from_utf8(&row.record[j]).unwrap_or_default();
         let indicator = &self.def.indicators[i];
-        match parse_value(&text, &indicator.unit) {
+        match parse_value(text, &indicator.unit) {
             Ok(value) => {
                 if let Some(value) = value {
                     self.fractions.see(i, value, loc);
