@@ -44,6 +44,8 @@ pub struct Settings<'a> {
     pub spill_dir: PathBuf,
     /// `--sheet`: the sheet of a workbook to read.
     pub sheet: Option<String>,
+    /// Counts the rows read, for a progress display; `None` when nobody watches.
+    pub rows_read: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
 }
 
 /// Cards handed from the scoring thread to the writing one at a time.
@@ -194,11 +196,15 @@ impl Reader<'_> {
         let mut to_store = self.to_store.clone();
         // Full batches go to the store as they fill, so memory holds a few of them.
         let mut emit_and_send = |record: rows::Record<'_>| {
-            if let Some(batch) = compactor.push(&record)
-                && let Some(sender) = &to_store
-                && sender.send(batch).is_err()
-            {
-                to_store = None; // the store stopped on an error, which its thread returns
+            if let Some(batch) = compactor.push(&record) {
+                if let Some(rows) = &settings.rows_read {
+                    rows.fetch_add(batch.len() as u64, std::sync::atomic::Ordering::Relaxed);
+                }
+                if let Some(sender) = &to_store
+                    && sender.send(batch).is_err()
+                {
+                    to_store = None; // the store stopped on an error, which its thread returns
+                }
             }
         };
         let result = if sheet::is_spreadsheet(name) {

@@ -792,6 +792,7 @@ fn read_files(
         memory: kpi::pipeline::DEFAULT_MEMORY,
         spill_dir: std::env::temp_dir(),
         sheet: None,
+        rows_read: None,
     };
     let inputs = files
         .iter()

@@ -38,6 +38,7 @@ fuzz_target!(|data: &[u8]| {
         memory,
         spill_dir: std::env::temp_dir(),
         sheet: None,
+        rows_read: None,
     };
     let (wide_budget, errors) = run(&def, &settings(pipeline::DEFAULT_MEMORY), bytes);
     let (tiny_budget, tiny_errors) = run(&def, &settings(1024), bytes);

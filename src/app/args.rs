@@ -127,6 +127,10 @@ pub struct InputArgs {
     /// 64M, 1G or 512K [default: 24M]. Output is the same whatever the size.
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub memory: Option<usize>,
+
+    /// No progress bar (one is drawn on a terminal when reading takes over a second).
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// Where the output goes and how it reads.

@@ -6,7 +6,7 @@ use std::io::{self, IsTerminal, Write};
 use serde::Serialize;
 
 use super::{
-    EXIT_INVALID, EXIT_OK, files_read, inputs, load_config, print_diagnostics, settings,
+    EXIT_INVALID, EXIT_OK, files_read, load_config, open_inputs, print_diagnostics, settings,
     with_snippets,
 };
 use crate::app::args::{CheckArgs, CheckFormat};
@@ -16,10 +16,14 @@ use kpi::pipeline::{self, Discard};
 pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     let (mut diagnostics, files) = match load_config(args.input.config.as_deref()) {
         Ok((def, config_name)) => {
-            let settings = settings(&def, &args.input);
-            let inputs = inputs(&args.input, false);
+            let (inputs, progress) = open_inputs(&args.input, false);
+            let mut settings = settings(&def, &args.input);
+            settings.rows_read = Some(progress.values.clone());
             let data_files = inputs.len();
-            let outcome = pipeline::read(&settings, inputs)?.finish(&mut Discard)?;
+            let reading = pipeline::read(&settings, inputs)?;
+            progress.reading_done();
+            let outcome = reading.finish(&mut Discard)?;
+            drop(progress);
             (outcome.diagnostics, files_read(data_files, &config_name))
         }
         Err(diagnostics) => (diagnostics, 1 + args.input.files.len()),

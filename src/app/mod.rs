@@ -18,6 +18,7 @@ pub mod args;
 pub mod check;
 pub mod init;
 pub mod output;
+pub mod progress;
 pub mod score;
 pub mod shell;
 pub mod targets;
@@ -141,37 +142,65 @@ pub fn settings<'a>(def: &'a Scorecard, input: &InputArgs) -> Settings<'a> {
         memory: input.memory.unwrap_or(DEFAULT_MEMORY),
         spill_dir: std::env::temp_dir(),
         sheet: input.sheet.clone(),
+        rows_read: None,
     }
 }
 
-/// The data files to read, opened; `-` (or none, when `stdin_by_default`) is
-/// standard input.
-pub fn inputs(input: &InputArgs, stdin_by_default: bool) -> Vec<Input<'static>> {
+/// The data files to read, opened, each counting its bytes into `progress`; `-` (or
+/// none, when `stdin_by_default`) is standard input. Also their size, when known.
+pub fn inputs(
+    input: &InputArgs,
+    stdin_by_default: bool,
+    bytes: &std::sync::Arc<std::sync::atomic::AtomicU64>,
+) -> (Vec<Input<'static>>, Option<u64>) {
     let mut files = input.files.clone();
     if files.is_empty() && stdin_by_default {
         files.push("-".to_string());
     }
-    files
+    let mut total = Some(0u64);
+    let inputs = files
         .into_iter()
         .map(|file| {
             if file == "-" {
+                total = None;
                 return Input::Open {
                     name: "<stdin>".to_string(),
-                    reader: Box::new(io::stdin()),
+                    reader: Box::new(progress::Counted {
+                        inner: io::stdin(),
+                        bytes: bytes.clone(),
+                    }),
                 };
             }
             match std::fs::File::open(&file) {
-                Ok(f) => Input::Open {
-                    name: file,
-                    reader: Box::new(f),
-                },
+                Ok(f) => {
+                    let size = f.metadata().ok().filter(|m| m.is_file()).map(|m| m.len());
+                    total = total.zip(size).map(|(t, s)| t + s);
+                    Input::Open {
+                        name: file,
+                        reader: Box::new(progress::Counted {
+                            inner: f,
+                            bytes: bytes.clone(),
+                        }),
+                    }
+                }
                 Err(e) => Input::Failed {
                     problem: read_error(&file, &e),
                     name: file,
                 },
             }
         })
-        .collect()
+        .collect();
+    (inputs, total)
+}
+
+/// The data files opened, and a progress display watching them.
+pub fn open_inputs(
+    input: &InputArgs,
+    stdin_by_default: bool,
+) -> (Vec<Input<'static>>, progress::Progress) {
+    let bytes = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let (inputs, total) = inputs(input, stdin_by_default, &bytes);
+    (inputs, progress::Progress::start(input.quiet, total, bytes))
 }
 
 /// The files a run read, for the summary of `check`: the data files, and the

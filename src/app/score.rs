@@ -9,8 +9,9 @@ use std::path::Path;
 
 use super::output::Output;
 use super::{
-    EXIT_FAIL_UNDER, EXIT_INVALID, EXIT_OK, EXIT_USAGE, format_of, inputs, lang_of, load_config,
-    print_diagnostics, say, settings, stderr_is_terminal, usage_error, use_color, with_snippets,
+    EXIT_FAIL_UNDER, EXIT_INVALID, EXIT_OK, EXIT_USAGE, format_of, lang_of, load_config,
+    open_inputs, print_diagnostics, say, settings, stderr_is_terminal, usage_error, use_color,
+    with_snippets,
 };
 use crate::app::args::{FormatArg, ScoreArgs};
 use kpi::cards::CardData;
@@ -82,13 +83,16 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
             return Ok(EXIT_INVALID);
         }
     };
-    let settings = settings(&def, &args.input);
-    let inputs = inputs(&args.input, true);
+    let (inputs, progress) = open_inputs(&args.input, true);
+    let mut settings = settings(&def, &args.input);
+    settings.rows_read = Some(progress.values.clone());
     let names: Vec<String> = inputs.iter().map(|i| i.name().to_string()).collect();
     let reading = pipeline::read(&settings, inputs)?;
+    progress.reading_done();
     if reading.has_errors() {
         // Every problem is still looked for, but no card is written.
         let outcome = reading.finish(&mut Discard)?;
+        drop(progress);
         report(args, outcome.diagnostics)?;
         return Ok(EXIT_INVALID);
     }
@@ -101,6 +105,7 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
         below: false,
     };
     let outcome = reading.finish(&mut sink)?;
+    drop(progress);
     let failed = outcome.diagnostics.iter().any(|d| d.is_error());
     let out = sink.inner.end(failed)?;
     if failed {

@@ -5,8 +5,8 @@ use std::io;
 
 use super::output::Output;
 use super::{
-    EXIT_INVALID, EXIT_OK, format_of, inputs, lang_of, load_config, print_diagnostics, settings,
-    stderr_is_terminal, use_color, with_snippets,
+    EXIT_INVALID, EXIT_OK, format_of, lang_of, load_config, open_inputs, print_diagnostics,
+    settings, stderr_is_terminal, use_color, with_snippets,
 };
 use crate::app::args::{FormatArg, TrendArgs};
 use kpi::pipeline::{self, Discard};
@@ -39,8 +39,11 @@ pub fn run(args: &TrendArgs) -> anyhow::Result<i32> {
         bom: args.out.bom,
         date: super::today(),
     };
-    let settings = settings(&def, &args.input);
-    let reading = pipeline::read(&settings, inputs(&args.input, true))?;
+    let (inputs, progress) = open_inputs(&args.input, true);
+    let mut settings = settings(&def, &args.input);
+    settings.rows_read = Some(progress.values.clone());
+    let reading = pipeline::read(&settings, inputs)?;
+    progress.reading_done();
     let (diagnostics, failed) = if reading.has_errors() {
         (reading.finish(&mut Discard)?.diagnostics, true)
     } else {
@@ -56,6 +59,7 @@ pub fn run(args: &TrendArgs) -> anyhow::Result<i32> {
         }
         (outcome.diagnostics, failed)
     };
+    drop(progress);
     let mut diagnostics = diagnostics;
     let terminal = stderr_is_terminal();
     if terminal {

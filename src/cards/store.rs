@@ -228,6 +228,11 @@ impl Batch {
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty() && self.names.is_empty()
     }
+
+    /// Rows in the batch.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
 }
 
 /// Makes records compact: subjects interned, values kept as numbers, locations as

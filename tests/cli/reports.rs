@@ -222,3 +222,40 @@ fn libreoffice_recalculates_the_totals_to_the_same_numbers() {
         .collect();
     assert_eq!(totals, ["83.41", "48.53", "66.65"], "{recalculated}");
 }
+
+/// More scorecards than a sheet has rows (1,048,576): the cards continue on a second
+/// sheet, each card whole, each sheet with its header; the workbook is written in
+/// constant memory.
+#[test]
+fn xlsx_past_a_million_rows_continues_on_another_sheet() {
+    let dir = Dir::new();
+    let offices = 87_400; // 12 rows a card: 87,381 fill the first sheet
+    let mut csv = String::from(
+        "subject,服务费用率,保修期服务平均次数,报修处理及时率,零配件销售及时率,发货差错率,安装、调试、维修满意率,客户投诉量,投诉处理满意率,报表上交及时准确率\n",
+    );
+    for n in 0..offices {
+        csv.push_str(&format!("o{n:06},0.9,2.5,96,97,100,99.5,0,100,100\n"));
+    }
+    dir.write("many.csv", csv);
+    let output = dir
+        .kpi()
+        .args(["score", "-f", "xlsx", "-o", "many.xlsx", "many.csv"])
+        .output()
+        .expect("running kpi");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut workbook = calamine::open_workbook_auto(dir.join("many.xlsx")).expect("a workbook");
+    assert_eq!(workbook.sheet_names(), ["kpi", "kpi 2"]);
+    let second = workbook.worksheet_range("kpi 2").expect("the second sheet");
+    let cards_there = offices - 1_048_575 / 12;
+    assert_eq!(second.height(), 1 + 12 * cards_there);
+    assert_eq!(second.get((0, 0)), Some(&Data::String("subject".into())));
+    assert_eq!(
+        second.get((1, 0)),
+        Some(&Data::String(format!("o{:06}", offices - cards_there)))
+    );
+    assert_eq!(second.get((12, 2)), Some(&Data::String("total".into())));
+}

@@ -21,13 +21,20 @@ fn xlsx_error(e: XlsxError) -> io::Error {
     io::Error::other(format!("cannot build the workbook: {e}"))
 }
 
-/// The sheet being filled, a card at a time.
+/// The workbook being filled, a card at a time, in constant memory: each row goes
+/// to a temporary file as the next begins. A sheet holds 1,048,576 rows; past that
+/// the cards continue on another sheet (a card is never split).
 pub struct Sheet {
-    sheet: Worksheet,
+    workbook: Workbook,
+    /// The sheet being written, and its next row.
+    sheet: usize,
     row: u32,
     /// Widest cell of each column, in terminal cells (CJK counting two).
     widths: [usize; 10],
 }
+
+/// Rows in a worksheet, Excel's limit.
+const MAX_ROWS: u32 = 1_048_576;
 
 fn band_fill(band: Band) -> Option<Color> {
     match band {
@@ -46,8 +53,33 @@ fn double(value: Decimal) -> f64 {
 
 impl Sheet {
     pub fn begin() -> io::Result<Sheet> {
-        let mut sheet = Worksheet::new();
-        sheet.set_name("kpi").map_err(xlsx_error)?;
+        let mut widths = [0; 10];
+        for (w, header) in widths.iter_mut().zip(HEADER) {
+            *w = header.width();
+        }
+        let mut sheet = Sheet {
+            workbook: Workbook::new(),
+            sheet: 0,
+            row: 0,
+            widths,
+        };
+        sheet.add_sheet()?;
+        Ok(sheet)
+    }
+
+    /// A new sheet, with the header frozen at its top.
+    fn add_sheet(&mut self) -> io::Result<()> {
+        let count = self.workbook.worksheets().len();
+        let name = if count == 0 {
+            "kpi".to_string()
+        } else {
+            format!("kpi {}", count + 1)
+        };
+        let sheet = self
+            .workbook
+            .add_worksheet_with_constant_memory()
+            .map_err(xlsx_error)?;
+        sheet.set_name(name).map_err(xlsx_error)?;
         let bold = Format::new()
             .set_bold()
             .set_background_color(Color::RGB(0xF6F8FA));
@@ -57,21 +89,22 @@ impl Sheet {
                 .map_err(xlsx_error)?;
         }
         sheet.set_freeze_panes(1, 0).map_err(xlsx_error)?;
-        let mut widths = [0; 10];
-        for (w, header) in widths.iter_mut().zip(HEADER) {
-            *w = header.width();
-        }
-        Ok(Sheet {
-            sheet,
-            row: 1,
-            widths,
-        })
+        self.sheet = count;
+        self.row = 1;
+        Ok(())
+    }
+
+    fn worksheet(&mut self) -> io::Result<&mut Worksheet> {
+        self.workbook
+            .worksheet_from_index(self.sheet)
+            .map_err(xlsx_error)
     }
 
     fn text(&mut self, col: usize, text: &str, format: &Format) -> io::Result<()> {
         self.widths[col] = self.widths[col].max(text.width());
-        self.sheet
-            .write_string_with_format(self.row, col as u16, text, format)
+        let row = self.row;
+        self.worksheet()?
+            .write_string_with_format(row, col as u16, text, format)
             .map_err(xlsx_error)?;
         Ok(())
     }
@@ -88,13 +121,18 @@ impl Sheet {
             None => (plain(value), Format::new().set_num_format("General")),
         };
         self.widths[col] = self.widths[col].max(shown.len());
-        self.sheet
-            .write_number_with_format(self.row, col as u16, double(value), &format)
+        let row = self.row;
+        self.worksheet()?
+            .write_number_with_format(row, col as u16, double(value), &format)
             .map_err(xlsx_error)?;
         Ok(())
     }
 
     pub fn card(&mut self, def: &Scorecard, card: &ScoredCard) -> io::Result<()> {
+        let rows = u32::try_from(def.indicators.len() + 1).unwrap_or(u32::MAX);
+        if self.row.saturating_add(rows) > MAX_ROWS {
+            self.add_sheet()?;
+        }
         let plain_format = Format::new();
         let subject = neutralise(&card.subject).into_owned();
         let first = self.row;
@@ -129,30 +167,41 @@ impl Sheet {
             .clone()
             .set_num_format("0.00")
             .set_align(FormatAlign::Right);
-        self.sheet
-            .write_number_with_format(self.row, 8, 100.0, &two)
+        let row = self.row;
+        self.worksheet()?
+            .write_number_with_format(row, 8, 100.0, &two)
             .map_err(xlsx_error)?;
         // The total is the sum of the points as printed, so the formula recalculates to
         // the same number; its value is cached for readers that do not calculate.
         let (top, bottom) = (first + 1, self.row); // 1-based rows of the points
         let formula =
             Formula::new(format!("=SUM(J{top}:J{bottom})")).set_result(fixed(card.score.total, 2));
-        self.sheet
-            .write_formula_with_format(self.row, 9, formula, &two)
+        self.worksheet()?
+            .write_formula_with_format(row, 9, formula, &two)
             .map_err(xlsx_error)?;
         self.row += 1;
         Ok(())
     }
 
     pub fn end(mut self, out: &mut dyn Write) -> io::Result<()> {
-        for (col, width) in self.widths.iter().enumerate() {
-            self.sheet
-                .set_column_width(col as u16, (*width as f64 + 2.0).min(60.0))
+        for index in 0..self.workbook.worksheets().len() {
+            let sheet = self
+                .workbook
+                .worksheet_from_index(index)
                 .map_err(xlsx_error)?;
+            for (col, width) in self.widths.iter().enumerate() {
+                sheet
+                    .set_column_width(col as u16, (*width as f64 + 2.0).min(60.0))
+                    .map_err(xlsx_error)?;
+            }
         }
-        let mut workbook = Workbook::new();
-        workbook.push_worksheet(self.sheet);
-        let bytes = workbook.save_to_buffer().map_err(xlsx_error)?;
-        out.write_all(&bytes)
+        // Assembled in a temporary file, not in memory, then copied out.
+        let mut file = tempfile::tempfile()?;
+        self.workbook
+            .save_to_writer(&mut file)
+            .map_err(xlsx_error)?;
+        std::io::Seek::rewind(&mut file)?;
+        io::copy(&mut file, out)?;
+        Ok(())
     }
 }
