@@ -7,7 +7,7 @@
 //! runs that are already sorted and merge without interleaving. Spill files are
 //! unnamed (unlinked at creation), so nothing is left behind however the process ends.
 
-use std::cmp::{Ordering, Reverse};
+use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Write};
@@ -379,20 +379,18 @@ impl Store {
 
     /// Sorts the rows in hand by subject name, period and input order.
     fn sort(&mut self) {
+        // The subjects in hand are ranked by name once; rows then sort by numbers,
+        // not by looking names up in every comparison.
+        let mut present: Vec<u32> = self.rows.iter().map(|r| r.subject).collect();
+        present.sort_unstable();
+        present.dedup();
         let names = &self.names;
-        self.rows.sort_unstable_by(|a, b| {
-            let subject = if a.subject == b.subject {
-                Ordering::Equal
-            } else {
-                names[a.subject as usize].cmp(&names[b.subject as usize])
-            };
-            subject
-                .then(a.order.cmp(&b.order))
-                .then(a.kind.cmp(&b.kind))
-                .then(a.file.cmp(&b.file))
-                .then(a.row_offset.cmp(&b.row_offset))
-                .then(a.col.cmp(&b.col))
-        });
+        present.sort_unstable_by(|&a, &b| names[a as usize].cmp(&names[b as usize]));
+        let mut rank = vec![0u32; self.names.len()];
+        for (place, &id) in present.iter().enumerate() {
+            rank[id as usize] = place as u32;
+        }
+        self.rows.sort_unstable_by_key(|row| row.key(&rank));
     }
 
     fn spill_file(&self) -> io::Result<File> {
@@ -515,10 +513,15 @@ impl Source {
     }
 }
 
-/// A k-way merge of sorted runs.
+/// A k-way merge of sorted runs. The run holding the smallest row is kept out of the
+/// heap while its rows stay below every other run's: runs that do not overlap (rows
+/// that came in order) merge with one comparison a row.
 struct Merge {
     sources: Vec<Source>,
     heads: Vec<Option<Spilled>>,
+    /// The run whose head comes next, and that head's key.
+    current: Option<(MergeKey, usize)>,
+    /// The other runs with rows left, by their heads.
     heap: BinaryHeap<Reverse<(MergeKey, usize)>>,
     rank: Vec<u32>,
 }
@@ -534,22 +537,35 @@ impl Merge {
             }
             heads.push(head);
         }
+        let current = heap.pop().map(|Reverse(top)| top);
         Ok(Merge {
             sources,
             heads,
+            current,
             heap,
             rank,
         })
     }
 
     fn next_compact(&mut self) -> io::Result<Option<Spilled>> {
-        let Some(Reverse((_, i))) = self.heap.pop() else {
+        let Some((_, i)) = self.current else {
             return Ok(None);
         };
         let next = self.sources[i].next()?;
-        if let Some((row, _)) = &next {
-            self.heap.push(Reverse((row.key(&self.rank), i)));
-        }
+        self.current = match &next {
+            Some((row, _)) => {
+                let key = row.key(&self.rank);
+                match self.heap.peek_mut() {
+                    // Another run's head comes first: it takes this run's place in
+                    // the heap, with one sift down.
+                    Some(mut top) if top.0 < (key, i) => {
+                        Some(std::mem::replace(&mut *top, Reverse((key, i))).0)
+                    }
+                    _ => Some((key, i)),
+                }
+            }
+            None => self.heap.pop().map(|Reverse(top)| top),
+        };
         Ok(std::mem::replace(&mut self.heads[i], next))
     }
 }

@@ -24,8 +24,9 @@ fn regression(name: &str) -> Vec<u8> {
     bytes[1..].to_vec()
 }
 
-/// The streaming reader asked GB18030's decoder for more after it had finished,
-/// which panics in `encoding_rs`.
+/// The streaming reader (before the one engine) asked GB18030's decoder for more
+/// after it had finished, which panics in `encoding_rs`; the reader that replaced it
+/// decodes the same way, with any budget.
 #[test]
 fn stream_decoder_used_after_finishing() {
     let dir = Dir::new();
@@ -52,9 +53,9 @@ fn stream_decoder_used_after_finishing() {
     }
 }
 
-/// The stream made a scorecard for a subject whose only row named an unknown
-/// indicator (skipped under --ignore-unknown); with --missing zero it scored all
-/// zeros, where the buffered path has no such card.
+/// The streaming path (before the one engine) made a scorecard for a subject whose
+/// only row named an unknown indicator (skipped under --ignore-unknown); with
+/// --missing zero it scored all zeros. No card comes of skipped rows, at any budget.
 #[test]
 fn stream_card_of_skipped_rows() {
     let dir = Dir::new();
