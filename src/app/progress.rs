@@ -51,7 +51,7 @@ impl Progress {
             };
             bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
             let style = if total.is_some() {
-                "{bar:30} {bytes}/{total_bytes} {msg} {elapsed}"
+                "{bar:20} {bytes}/{total_bytes} {msg} {elapsed}"
             } else {
                 "{spinner} {bytes} {msg} {elapsed}"
             };
@@ -62,7 +62,7 @@ impl Progress {
                 bar.set_position(bytes.load(Ordering::Relaxed));
                 let values = values.load(Ordering::Relaxed);
                 bar.set_message(if read.load(Ordering::Relaxed) {
-                    format!("{values} values read; sorting, scoring, writing")
+                    format!("{values} values; writing")
                 } else {
                     format!("{values} values")
                 });
