@@ -113,17 +113,43 @@ pub fn load_config(explicit: Option<&Path>) -> Result<(Scorecard, String), Vec<D
     config::parse(&text, &name).map(|def| (def, name))
 }
 
+/// `--encoding`, as the reader names it.
+fn encoding_of(input: &InputArgs) -> Option<Encoding> {
+    input.encoding.map(|e| match e {
+        EncodingArg::Utf8 => Encoding::Utf8,
+        EncodingArg::Gb18030 => Encoding::Gb18030,
+        EncodingArg::Utf16le => Encoding::Utf16Le,
+        EncodingArg::Utf16be => Encoding::Utf16Be,
+    })
+}
+
+/// The definition in force, or its problems printed on standard error.
+pub fn definition_or_report(input: &InputArgs) -> io::Result<Option<Scorecard>> {
+    match load_config(input.config.as_deref()) {
+        Ok((def, _)) => Ok(Some(def)),
+        Err(diagnostics) => {
+            print_diagnostics(&mut io::stderr(), &diagnostics, stderr_is_terminal())?;
+            Ok(None)
+        }
+    }
+}
+
+/// Output settings, resolved once.
+pub fn render_options(out: &crate::app::args::OutputArgs) -> kpi::report::render::RenderOptions {
+    kpi::report::render::RenderOptions {
+        lang: lang_of(out.lang),
+        color: out.format == crate::app::args::FormatArg::Table && use_color(out.output.is_none()),
+        bom: out.bom,
+        date: today(),
+    }
+}
+
 /// The pipeline's settings, resolved once from the command line.
 pub fn settings<'a>(def: &'a Scorecard, input: &InputArgs) -> Settings<'a> {
     Settings {
         def,
         read: ReadOptions {
-            encoding: input.encoding.map(|e| match e {
-                EncodingArg::Utf8 => Encoding::Utf8,
-                EncodingArg::Gb18030 => Encoding::Gb18030,
-                EncodingArg::Utf16le => Encoding::Utf16Le,
-                EncodingArg::Utf16be => Encoding::Utf16Be,
-            }),
+            encoding: encoding_of(input),
             delimiter: input.delimiter,
             period: match input.period {
                 Some(PeriodChoice::Kind(kind)) => Some(kind),
@@ -212,12 +238,7 @@ pub fn files_read(data_files: usize, config_name: &str) -> usize {
 /// Adds to each diagnostic the source line it points at, for a terminal. Problems
 /// found after sorting carry only a byte offset, so the file is read again here.
 pub fn with_snippets(diagnostics: &mut [Diagnostic], input: &InputArgs) {
-    let forced = input.encoding.map(|e| match e {
-        EncodingArg::Utf8 => Encoding::Utf8,
-        EncodingArg::Gb18030 => Encoding::Gb18030,
-        EncodingArg::Utf16le => Encoding::Utf16Le,
-        EncodingArg::Utf16be => Encoding::Utf16Be,
-    });
+    let forced = encoding_of(input);
     let mut paths: Vec<String> = diagnostics
         .iter()
         .filter(|d| d.offset.is_some() && d.snippet.is_none() && d.cell.is_none())

@@ -9,14 +9,14 @@ use std::path::Path;
 
 use super::output::Output;
 use super::{
-    EXIT_FAIL_UNDER, EXIT_INVALID, EXIT_OK, EXIT_USAGE, format_of, lang_of, load_config,
-    open_inputs, print_diagnostics, say, settings, stderr_is_terminal, usage_error, use_color,
+    EXIT_FAIL_UNDER, EXIT_INVALID, EXIT_OK, EXIT_USAGE, definition_or_report, format_of, lang_of,
+    open_inputs, print_diagnostics, render_options, say, settings, stderr_is_terminal, usage_error,
     with_snippets,
 };
 use crate::app::args::{FormatArg, ScoreArgs};
 use kpi::cards::CardData;
 use kpi::pipeline::{self, Discard, Sink};
-use kpi::report::render::{RenderOptions, Rendered};
+use kpi::report::render::Rendered;
 use kpi::score::ScoredCard;
 
 pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
@@ -69,19 +69,9 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
             }
         }
     }
-    let options = RenderOptions {
-        lang,
-        color: args.out.format == FormatArg::Table && use_color(args.out.output.is_none()),
-        bom: args.out.bom,
-        date: super::today(),
-    };
-    let stderr = &mut io::stderr();
-    let (def, _) = match load_config(args.input.config.as_deref()) {
-        Ok(loaded) => loaded,
-        Err(diagnostics) => {
-            print_diagnostics(stderr, &diagnostics, stderr_is_terminal())?;
-            return Ok(EXIT_INVALID);
-        }
+    let options = render_options(&args.out);
+    let Some(def) = definition_or_report(&args.input)? else {
+        return Ok(EXIT_INVALID);
     };
     let (inputs, progress) = open_inputs(&args.input, true);
     let mut settings = settings(&def, &args.input);

@@ -5,13 +5,13 @@ use std::io;
 
 use super::output::Output;
 use super::{
-    EXIT_INVALID, EXIT_OK, format_of, lang_of, load_config, open_inputs, print_diagnostics,
-    settings, stderr_is_terminal, use_color, with_snippets,
+    EXIT_INVALID, EXIT_OK, definition_or_report, format_of, lang_of, open_inputs,
+    print_diagnostics, render_options, settings, stderr_is_terminal, with_snippets,
 };
-use crate::app::args::{FormatArg, TrendArgs};
+use crate::app::args::TrendArgs;
 use kpi::pipeline::{self, Discard};
+use kpi::report::render::Format;
 use kpi::report::render::trend::TrendSink;
-use kpi::report::render::{Format, RenderOptions};
 
 pub fn run(args: &TrendArgs) -> anyhow::Result<i32> {
     let lang = lang_of(args.out.lang);
@@ -25,20 +25,10 @@ pub fn run(args: &TrendArgs) -> anyhow::Result<i32> {
         super::usage_error(lang, message.into(), None);
         return Ok(super::EXIT_USAGE);
     }
-    let stderr = &mut io::stderr();
-    let (def, _) = match load_config(args.input.config.as_deref()) {
-        Ok(loaded) => loaded,
-        Err(diagnostics) => {
-            print_diagnostics(stderr, &diagnostics, stderr_is_terminal())?;
-            return Ok(EXIT_INVALID);
-        }
+    let Some(def) = definition_or_report(&args.input)? else {
+        return Ok(EXIT_INVALID);
     };
-    let options = RenderOptions {
-        lang,
-        color: args.out.format == FormatArg::Table && use_color(args.out.output.is_none()),
-        bom: args.out.bom,
-        date: super::today(),
-    };
+    let options = render_options(&args.out);
     let (inputs, progress) = open_inputs(&args.input, true);
     let mut settings = settings(&def, &args.input);
     settings.rows_read = Some(progress.values.clone());
@@ -65,6 +55,6 @@ pub fn run(args: &TrendArgs) -> anyhow::Result<i32> {
     if terminal {
         with_snippets(&mut diagnostics, &args.input);
     }
-    print_diagnostics(stderr, &diagnostics, terminal)?;
+    print_diagnostics(&mut io::stderr(), &diagnostics, terminal)?;
     Ok(if failed { EXIT_INVALID } else { EXIT_OK })
 }

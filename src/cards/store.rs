@@ -410,21 +410,17 @@ impl Store {
     /// Writes the rows in hand, sorted, as a run.
     fn spill(&mut self) -> io::Result<()> {
         self.sort();
-        let file = self.spill_file()?;
-        let mut out = BufWriter::with_capacity(1 << 16, file);
-        let mut buf = Vec::with_capacity(ENCODED + PARTS_ENCODED);
-        for row in &self.rows {
-            buf.clear();
-            let parts = self.parts.get(row.parts as usize).copied();
-            row.encode(parts, &mut buf);
-            out.write_all(&buf).map_err(|e| self.spill_error(e))?;
-        }
-        let file = out
-            .into_inner()
-            .map_err(|e| self.spill_error(e.into_error()))?;
-        self.runs.push(file);
+        let rows = std::mem::take(&mut self.rows);
+        let parts = std::mem::take(&mut self.parts);
+        let run = self.write_run(rows.iter().map(|row| {
+            let p = parts.get(row.parts as usize).copied();
+            Ok((*row, p))
+        }));
+        // The room is kept for the next run.
+        (self.rows, self.parts) = (rows, parts);
         self.rows.clear();
         self.parts.clear();
+        self.runs.push(run?);
         if self.runs.len() >= MAX_RUNS {
             self.merge_runs()?;
         }
@@ -434,25 +430,29 @@ impl Store {
     /// Merges every run so far into one.
     fn merge_runs(&mut self) -> io::Result<()> {
         let runs = std::mem::take(&mut self.runs);
-        let rank = self.ranks();
         let sources = runs
             .into_iter()
             .map(|f| Source::read(f, 1 << 14))
             .collect::<io::Result<_>>()?;
-        let mut merge = Merge::new(sources, rank)?;
+        let mut merge = Merge::new(sources, self.ranks())?;
+        let run = self.write_run(std::iter::from_fn(|| merge.next_compact().transpose()))?;
+        self.runs.push(run);
+        Ok(())
+    }
+
+    /// A new run of `rows`, which come sorted.
+    fn write_run(&self, rows: impl Iterator<Item = io::Result<Spilled>>) -> io::Result<File> {
         let file = self.spill_file()?;
         let mut out = BufWriter::with_capacity(1 << 16, file);
         let mut buf = Vec::with_capacity(ENCODED + PARTS_ENCODED);
-        while let Some((row, parts)) = merge.next_compact()? {
+        for row in rows {
+            let (row, parts) = row?;
             buf.clear();
             row.encode(parts, &mut buf);
             out.write_all(&buf).map_err(|e| self.spill_error(e))?;
         }
-        let file = out
-            .into_inner()
-            .map_err(|e| self.spill_error(e.into_error()))?;
-        self.runs.push(file);
-        Ok(())
+        out.into_inner()
+            .map_err(|e| self.spill_error(e.into_error()))
     }
 
     /// Each subject's place in code point order.
