@@ -406,3 +406,17 @@ fn a_spill_that_fails_is_a_clear_error_and_writes_no_output() {
         .collect();
     assert!(names.iter().all(|n| !n.starts_with(".kpi-")), "{names:?}");
 }
+
+/// Workbooks go through the same reader and the same sort: any budget, same bytes.
+#[test]
+fn workbooks_give_the_same_bytes_at_any_budget() {
+    let dir = Dir::new();
+    for book in ["考核数据.xlsx", "考核数据.ods", "考核数据.xls"] {
+        let path = tests_dir().join("fixtures/workbooks").join(book);
+        let path = path.to_string_lossy().to_string();
+        let expected = run(&dir, &["score", "-f", "csv", &path], None);
+        assert_eq!(expected.0, 0, "{book}: {}", expected.2);
+        let tiny = run(&dir, &["score", "-f", "csv", "--memory", "1K", &path], None);
+        assert_eq!(tiny, expected, "{book}");
+    }
+}
