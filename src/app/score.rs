@@ -1,8 +1,6 @@
-//! `kpi score`: read, score, render; every problem reported before anything is written.
-//!
-//! One data file is streamed (`kpi::stream`) when nothing asks for the whole data at
-//! once; the output is spooled, so when the stream falls back to the buffered path
-//! nothing has reached the user yet.
+//! `kpi score`: the pipeline with a format's writer as its sink. Problems in the rows
+//! themselves are all found before the first card is written; a card that cannot be
+//! scored stops the output there (SPEC §8), and then a file output is not kept.
 
 use std::io;
 use std::path::Path;
