@@ -279,6 +279,28 @@ noisy=no
 awk "BEGIN { exit !(${load_before%% *} > $(nproc) / 2 || ${load_after%% *} > $(nproc) / 2) }" && noisy=yes
 echo "Load average before/after measuring: $load_before / $load_after; rustc running before/after: $busy_before / $busy_after$([[ $noisy == no ]] || echo ' — the machine was busy, numbers may be noisy')."
 
+# --- paired, alternating runs (farm-bench, where this machine has it) -------------------
+# The ratios that the bounds are about, as medians of pairs run in turn (A B A B …), so
+# that a drift in the machine's speed moves both sides of each pair.
+if command -v farm-bench >/dev/null 2>&1; then
+    echo
+    echo "### Paired runs (farm-bench --vs, medians of 7 pairs)"
+    pair() {
+        local label=$1 a=$2 b=$3
+        echo
+        echo "$label"
+        echo '```'
+        farm-bench -n 7 --timeout 600 --vs "sh -c 'exec $b > /dev/null'" -- sh -c "exec $a > /dev/null" 2>&1 |
+            grep -E '^(A|B) (wall|peak)|^A/B wall' || true
+        echo '```'
+    }
+    pair "kpi score big.csv (A) against xsv select (B)" "$KPI score --format csv $DATA/big.csv" "$XSV select 1- $DATA/big.csv"
+    for order in period shuffled reverse; do
+        pair "big-$order.csv (A) against big.csv (B)" "$KPI score --format csv $DATA/big-$order.csv" "$KPI score --format csv $DATA/big.csv"
+    done
+    pair "kpi check (A) against kpi score (B), big.csv" "$KPI check $DATA/big.csv" "$KPI score --format csv $DATA/big.csv"
+fi
+
 # --- hyperfine (only if already installed) --------------------------------------------
 if command -v hyperfine >/dev/null 2>&1; then
     echo
