@@ -242,16 +242,18 @@ impl Batch {
 pub struct Compactor {
     index: HashMap<Box<str>, u32>,
     /// The subject of the row before, and its index: rows come in runs of one subject.
-    last: Option<(Box<str>, u32)>,
+    /// (The text is copied into the same buffer each time, not allocated anew.)
+    last: String,
+    last_id: Option<u32>,
     batch: Batch,
 }
 
 impl Compactor {
     fn intern(&mut self, subject: &str) -> u32 {
-        if let Some((name, id)) = &self.last
-            && **name == *subject
+        if let Some(id) = self.last_id
+            && self.last == subject
         {
-            return *id;
+            return id;
         }
         let id = match self.index.get(subject) {
             Some(&id) => id,
@@ -265,7 +267,9 @@ impl Compactor {
                 id
             }
         };
-        self.last = Some((subject.into(), id));
+        self.last.clear();
+        self.last.push_str(subject);
+        self.last_id = Some(id);
         id
     }
 
