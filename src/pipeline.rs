@@ -48,6 +48,18 @@ pub struct Settings<'a> {
     pub rows_read: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
 }
 
+impl Settings<'_> {
+    /// How cards are made of the rows of `files`.
+    fn grouping<'f>(&'f self, files: &'f [String]) -> Grouping<'f> {
+        Grouping {
+            def: self.def,
+            files,
+            roll_up: self.roll_up,
+            partial: self.partial,
+        }
+    }
+}
+
 /// Cards handed from the scoring thread to the writing one at a time.
 const BATCH: usize = 256;
 
@@ -273,12 +285,7 @@ impl Reading<'_> {
             sheets,
         } = self;
         let sorted = store.into_sorted(rejected)?;
-        let how = Grouping {
-            def: settings.def,
-            files: &files,
-            roll_up: settings.roll_up,
-            partial: settings.partial,
-        };
+        let how = settings.grouping(&files);
         let mut cards = Cards::new(sorted, how);
         // Two threads: this one merges, groups, rolls up and scores; the other
         // renders and writes. Cards pass in order, so the bytes are those of one.
@@ -352,12 +359,7 @@ pub fn cards_of(
         mut problems,
         ..
     } = read(settings, inputs)?;
-    let how = Grouping {
-        def: settings.def,
-        files: &files,
-        roll_up: settings.roll_up,
-        partial: settings.partial,
-    };
+    let how = settings.grouping(&files);
     let mut cards = Cards::new(store.into_sorted(rejected)?, how);
     let mut all = Vec::new();
     while let Some(card) = cards.next_card(&mut problems)? {

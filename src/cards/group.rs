@@ -193,24 +193,14 @@ impl Building {
         };
         match slot {
             Some(earlier) => {
-                let (earlier, at) = (earlier.loc, row.observation.loc);
                 let id = &how.def.indicators[row.indicator].id;
-                problems.push(
-                    Diagnostic::error(
-                        &how.files[at.file],
-                        at.line,
-                        at.col,
-                        format!(
-                            "duplicate value for `{id}` ({}): also given at {}",
-                            self.card.key.describe(),
-                            place(how.files, earlier)
-                        ),
-                    )
-                    .with_offset(at.offset)
-                    .with_hint(Some(
-                        "keep one row per subject, period and indicator".into(),
-                    )),
-                );
+                problems.push(duplicate(
+                    how.files,
+                    row.observation.loc,
+                    earlier.loc,
+                    format!("value for `{id}` ({})", self.card.key.describe()),
+                    "keep one row per subject, period and indicator",
+                ));
             }
             None => *slot = Some(row.observation),
         }
@@ -226,20 +216,13 @@ impl Building {
             .iter()
             .find_map(|(i, _)| self.card.values.get(*i).copied().flatten().map(|o| o.loc));
         if let Some(earlier) = earlier {
-            problems.push(
-                Diagnostic::error(
-                    &how.files[at.file],
-                    at.line,
-                    at.col,
-                    format!(
-                        "duplicate row for {}: also given at {}",
-                        self.card.key.describe(),
-                        place(how.files, earlier)
-                    ),
-                )
-                .with_offset(at.offset)
-                .with_hint(Some("keep one row per subject and period".into())),
-            );
+            problems.push(duplicate(
+                how.files,
+                at,
+                earlier,
+                format!("row for {}", self.card.key.describe()),
+                "keep one row per subject and period",
+            ));
             return;
         }
         for (i, observation) in cells {
@@ -255,7 +238,18 @@ impl Building {
     }
 }
 
-/// `path:line` of a location, for messages that name a second place.
-fn place(files: &[String], loc: Loc) -> String {
-    format!("{}:{}", files[loc.file], loc.line)
+/// A second value (`what`) at `at` for what `earlier` gave: located at the second,
+/// naming the first by `path:line`.
+fn duplicate(files: &[String], at: Loc, earlier: Loc, what: String, hint: &str) -> Diagnostic {
+    Diagnostic::error(
+        &files[at.file],
+        at.line,
+        at.col,
+        format!(
+            "duplicate {what}: also given at {}:{}",
+            files[earlier.file], earlier.line
+        ),
+    )
+    .with_offset(at.offset)
+    .with_hint(Some(hint.to_string()))
 }

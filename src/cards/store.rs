@@ -328,8 +328,6 @@ pub struct Store {
     names: Vec<Box<str>>,
     rows: Vec<Compact>,
     parts: Vec<(Decimal, Decimal)>,
-    /// Rows held in memory before a run is spilled.
-    capacity: usize,
     /// Bytes of rows and parts held in memory before a run is spilled.
     budget: usize,
     spill_dir: PathBuf,
@@ -342,12 +340,10 @@ impl Store {
     /// A store that keeps about `budget` bytes of rows in memory, and spills to
     /// unnamed files in `spill_dir` past that.
     pub fn new(budget: usize, spill_dir: &Path) -> Store {
-        let row = std::mem::size_of::<Compact>();
         Store {
             names: Vec::new(),
             rows: Vec::new(),
             parts: Vec::new(),
-            capacity: (budget / row).max(1),
             budget,
             spill_dir: spill_dir.to_path_buf(),
             runs: Vec::new(),
@@ -362,15 +358,16 @@ impl Store {
         for mut row in batch.rows {
             let held = self.rows.len() * std::mem::size_of::<Compact>()
                 + self.parts.len() * std::mem::size_of::<(Decimal, Decimal)>();
-            if self.rows.len() >= self.capacity || held >= self.budget {
+            if !self.rows.is_empty() && held >= self.budget {
                 self.spill()?;
             }
             if self.rows.capacity() == 0 {
+                let capacity = self.budget / std::mem::size_of::<Compact>() + 1;
                 // The whole budget at once: growing by doubling would leave the
                 // smaller copies behind in the allocator, and pages not yet written
                 // take no memory. (Where that much cannot be had, the Vec grows.)
-                let _ = self.rows.try_reserve_exact(self.capacity);
-                let _ = self.parts.try_reserve_exact(self.capacity / 2);
+                let _ = self.rows.try_reserve_exact(capacity);
+                let _ = self.parts.try_reserve_exact(capacity / 2);
             }
             if let Some(&p) = batch.parts.get(row.parts as usize) {
                 self.parts.push(p);

@@ -307,10 +307,6 @@ impl FileReader<'_, '_> {
 
     /// Records a problem at a location.
     fn error(&mut self, at: Loc, message: String, hint: Option<String>) {
-        if self.problems.is_full() {
-            self.problems.suppressed += 1;
-            return;
-        }
         self.problems.push(
             Diagnostic::error(self.problems.path, at.line, at.col, message)
                 .with_hint(hint)
