@@ -420,3 +420,39 @@ fn workbooks_give_the_same_bytes_at_any_budget() {
         assert_eq!(tiny, expected, "{book}");
     }
 }
+
+/// The fraction warning names the largest small value (the first of equals), so its
+/// words are the same whatever the order of the rows.
+#[test]
+fn the_fraction_warning_reads_the_same_in_any_order() {
+    let dir = Dir::new();
+    let rows = [
+        "a,2026-01,报修处理及时率,0.5",
+        "b,2026-01,报修处理及时率,0.97",
+        "c,2026-01,报修处理及时率,0.7",
+    ];
+    let file = |order: &[usize]| {
+        let mut text = String::from("subject,period,indicator,actual\n");
+        for &i in order {
+            text.push_str(rows[i]);
+            text.push('\n');
+        }
+        text
+    };
+    let mut seen = BTreeSet::new();
+    for order in [[0, 1, 2], [2, 1, 0], [1, 0, 2]] {
+        dir.write("data.csv", file(&order));
+        let (_, stdout, _) = run(&dir, &["check", "data.csv"], None);
+        let warning: Vec<String> = messages(&stdout)
+            .into_iter()
+            .filter(|m| m.contains("looks like a fraction"))
+            .collect();
+        assert_eq!(warning.len(), 1, "{stdout}");
+        assert!(
+            warning[0].contains(": 0.97 looks like a fraction"),
+            "{stdout}"
+        );
+        seen.extend(warning);
+    }
+    assert_eq!(seen.len(), 1, "{seen:?}");
+}
