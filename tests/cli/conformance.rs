@@ -8,7 +8,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-use crate::util::{Dir, shared_dir, tests_dir};
+use crate::util::{Dir, tests_dir};
 
 /// Compares two JSON values; numbers by exact decimal value (`66.00` equals `66`).
 fn same(expected: &Value, actual: &Value, at: &str, problems: &mut Vec<String>) {
@@ -112,18 +112,6 @@ fn check_all(root: &Path) {
 #[test]
 fn every_conformance_case_passes() {
     check_all(&tests_dir().join("conformance"));
-}
-
-/// The shared cases, when present, so that a case added there is run before it is copied.
-#[test]
-fn every_shared_conformance_case_passes() {
-    let Some(shared) = shared_dir() else {
-        eprintln!(
-            "skipped: ../shared is absent (a user's clone); tests/conformance holds the copies"
-        );
-        return;
-    };
-    check_all(&shared.join("conformance"));
 }
 
 #[test]

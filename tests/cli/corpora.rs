@@ -1,10 +1,10 @@
-//! External corpora from `../shared/corpora/` (skipped, saying so, where `../shared`
-//! is absent): every toml-test file as a scorecard definition and every csv-spectrum
-//! file as actuals must end in exit 0 or 1 with a located message, never a crash.
+//! External corpora, copied into `tests/corpora/` with their licences: every toml-test
+//! file as a scorecard definition and every csv-spectrum file as actuals must end in
+//! exit 0 or 1 with a located message, never a crash.
 
 use std::path::{Path, PathBuf};
 
-use crate::util::{Dir, shared_dir};
+use crate::util::{Dir, tests_dir};
 
 fn files_under(root: &Path, extension: &str) -> Vec<PathBuf> {
     let mut found = Vec::new();
@@ -43,11 +43,7 @@ fn located(output: &str, name: &str) -> bool {
 
 #[test]
 fn every_toml_test_file_is_a_config_error_or_a_scorecard() {
-    let Some(shared) = shared_dir() else {
-        eprintln!("skipped: ../shared is absent, so the toml-test corpus is not here");
-        return;
-    };
-    let files = files_under(&shared.join("corpora/toml-test"), "toml");
+    let files = files_under(&tests_dir().join("corpora/toml-test"), "toml");
     assert!(
         files.len() > 700,
         "expected the toml-test corpus, found {} files",
@@ -93,11 +89,7 @@ fn every_toml_test_file_is_a_config_error_or_a_scorecard() {
 
 #[test]
 fn every_csv_spectrum_file_is_scored_or_rejected_with_a_location() {
-    let Some(shared) = shared_dir() else {
-        eprintln!("skipped: ../shared is absent, so the csv-spectrum corpus is not here");
-        return;
-    };
-    let files = files_under(&shared.join("corpora/csv-spectrum/csvs"), "csv");
+    let files = files_under(&tests_dir().join("corpora/csv-spectrum/csvs"), "csv");
     assert!(
         files.len() >= 12,
         "expected the csv-spectrum corpus, found {}",

@@ -56,9 +56,3 @@ impl Dir {
 pub fn tests_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests")
 }
-
-/// `../shared` beside the repository, when it is there (not in a user's clone).
-pub fn shared_dir() -> Option<PathBuf> {
-    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    shared.is_dir().then_some(shared)
-}
