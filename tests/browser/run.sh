@@ -1,24 +1,33 @@
 #!/usr/bin/env bash
 # Browser test of the HTML report: render it in headless Chromium, print it to PDF and
 # to a PNG screenshot, and check what a person would see — one A4 page per scorecard,
-# the chart, Chinese text in a CJK font. Installs Debian's chromium, fonts-noto-cjk and
-# poppler-utils when they are missing. Usage: bash tests/browser/run.sh [PNG-TO-KEEP]
+# the chart, Chinese text in a CJK font. Needs chromium, a Noto Sans CJK font and
+# poppler-utils (`.ci/run` installs them); run by `cargo test -- --include-ignored`
+# (tests/cli/browser.rs), which names the binary in $KPI_BIN. Run by hand, it asks
+# cargo where the binary is. Usage: bash tests/browser/run.sh [PNG-TO-KEEP]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
-command -v pdfinfo >/dev/null 2>&1 || need+=(poppler-utils)
-if [ ${#need[@]} -gt 0 ]; then
-  echo "installing ${need[*]}"
-  apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# No pipes into `grep -q` here: under pipefail, the writer's SIGPIPE would fail the test.
+fonts=$(fc-list : family 2>/dev/null || true)
+grep -qi "Noto Sans CJK" <<<"$fonts" || missing+=(fonts-noto-cjk)
+command -v pdfinfo >/dev/null 2>&1 || missing+=(poppler-utils)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "the browser test needs Debian's ${missing[*]} (apt-get install ${missing[*]})" >&2
+  exit 1
 fi
 
-cargo build --quiet --locked
+if [ -z "${KPI_BIN:-}" ]; then
+  cargo build --quiet --locked
+  target_dir=$(cargo metadata --format-version 1 --no-deps --locked |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+  KPI_BIN="$target_dir/debug/kpi"
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-SOURCE_DATE_EPOCH=1795000000 target/debug/kpi score examples/monthly-gb18030.csv \
+SOURCE_DATE_EPOCH=1795000000 "$KPI_BIN" score examples/monthly-gb18030.csv \
   --format html --lang zh --output "$work/report.html"
 cards=$(grep -c '<section class="page">' "$work/report.html")
 
@@ -38,7 +47,8 @@ check "pages are A4 ($size pt, A4 is 595.28x841.89)" 'awk -F x "{ exit !(\$1 > 5
 text=$(pdftotext -layout "$work/report.pdf" -)
 check "Chinese text is in the PDF" 'grep -q "服务费用率" <<<"$text" && grep -q "华东办事处" <<<"$text"'
 check "the chart's band lines are labelled" 'grep -q "绩效分档线" <<<"$text"'
-check "the report's CJK font is the one Chromium finds ($(fc-match -f %{family[0]} "Noto Sans CJK SC"))" 'fc-match -f "%{family}" "Noto Sans CJK SC" | grep -qi "cjk"'
+matched=$(fc-match -f "%{family}" "Noto Sans CJK SC")
+check "the report's CJK font is the one Chromium finds ($matched)" 'grep -qi "cjk" <<<"$matched"'
 # The chart's bars, counted in a rendering of page 1: pixels in the bar colours (the
 # table's band fills are much lighter), read from a PPM with the standard library only.
 pdftoppm -r 60 -f 1 -l 1 "$work/report.pdf" "$work/page"

@@ -1,5 +1,6 @@
 //! Tests of the real `kpi` binary.
 
+mod browser;
 mod conformance;
 mod corpora;
 mod errors;
