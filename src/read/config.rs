@@ -18,7 +18,7 @@ use crate::model::{
 use crate::read::value::{ValueError, scan_number};
 
 /// The built-in scorecard: the seed's form, compiled in.
-pub const BUILTIN: &str = include_str!("../../kpi.toml");
+pub const BUILTIN: &str = include_str!("builtin.toml");
 /// How the built-in scorecard is named in messages.
 pub const BUILTIN_NAME: &str = "<built-in kpi.toml>";
 
