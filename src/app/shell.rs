@@ -10,8 +10,12 @@ use crate::app::args::Cli;
 
 pub fn completions(shell: clap_complete::Shell) -> anyhow::Result<i32> {
     let mut command = Cli::command();
+    // Generated into memory first: clap_complete panics when its writer fails (a closed
+    // pipe), and a failed write here is an error like any other, or no error at all.
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "kpi", &mut script);
     let mut out = io::stdout().lock();
-    clap_complete::generate(shell, &mut command, "kpi", &mut out);
+    out.write_all(&script)?;
     out.flush()?;
     Ok(EXIT_OK)
 }

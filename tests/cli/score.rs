@@ -291,6 +291,34 @@ fn a_closed_pipe_is_not_an_error() {
     assert_eq!(String::from_utf8_lossy(&output.stderr), "");
 }
 
+/// Output to a pipe whose reader is already gone (as `| head -1` leaves it once it has
+/// read its line), for the commands that print a text of their own: exit 0, no panic.
+#[test]
+fn completions_and_the_manual_to_a_closed_pipe_end_quietly() {
+    for args in [
+        &["completions", "bash"][..],
+        &["completions", "zsh"],
+        &["completions", "fish"],
+        &["completions", "powershell"],
+        &["completions", "elvish"],
+        &["man"],
+        &["targets"],
+    ] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_kpi"))
+            .args(args)
+            .env("NO_COLOR", "1")
+            .stdout(writer)
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
+        assert_eq!(stderr, "", "{args:?}");
+    }
+}
+
 // ---- input ---------------------------------------------------------------------------
 
 #[test]
