@@ -5,7 +5,7 @@ use clap::Parser;
 mod app;
 
 fn main() {
-    let cli = app::args::Cli::parse();
+    let cli = app::args::Cli::try_parse().unwrap_or_else(|e| app::args::with_hints(e).exit());
     std::process::exit(app::run(cli));
 }
 

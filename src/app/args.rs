@@ -320,6 +320,28 @@ fn parse_size(text: &str) -> Result<usize, String> {
     Ok(bytes)
 }
 
+/// Adds our hints to clap's usage errors: `kpi FILE` (a file where the command goes)
+/// suggests `kpi score FILE`.
+pub fn with_hints(mut error: clap::Error) -> clap::Error {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if error.kind() == ErrorKind::InvalidSubcommand
+        && let Some(ContextValue::String(word)) = error.get(ContextKind::InvalidSubcommand)
+        && looks_like_a_file(word)
+    {
+        let tip = format!("to score a file, use 'kpi score {word}'");
+        error.insert(
+            ContextKind::Suggested,
+            ContextValue::StyledStrs(vec![tip.into()]),
+        );
+    }
+    error
+}
+
+/// A command line word that names a file rather than a command.
+fn looks_like_a_file(word: &str) -> bool {
+    word == "-" || word.contains(['/', '\\', '.']) || std::path::Path::new(word).exists()
+}
+
 #[cfg(test)]
 mod tests {
     use super::parse_size;

@@ -21,6 +21,8 @@ pub enum ValueError {
     UnitOnly,
     ZeroDenominator,
     NotANumber,
+    /// Digits, one comma, digits, that are not thousands groups: `0,88`, `1,5`.
+    DecimalComma,
     /// Magnitude of 10^15 or more.
     TooLarge,
     /// More than 20 significant digits.
@@ -35,6 +37,7 @@ impl fmt::Display for ValueError {
             ValueError::UnitOnly => "the cell holds only the unit; write the number before it, or leave the cell empty for no value",
             ValueError::ZeroDenominator => "the ratio divides by zero; the number after / must not be 0",
             ValueError::NotANumber => "not a number; write a number such as 95, 95.5%, 1,234.5 or a ratio such as 171/180",
+            ValueError::DecimalComma => "a decimal comma: write a decimal point instead (a comma only groups thousands, as in 1,234.5)",
             ValueError::TooLarge => "the number is too large; values must be below 10^15 in magnitude",
             ValueError::TooManyDigits => "the number has more than 20 significant digits",
             ValueError::TooPrecise => "the number has a non-zero digit beyond the 12th decimal place",
@@ -126,8 +129,25 @@ fn check_limits(value: Decimal) -> Result<(), ValueError> {
 /// A number per §3 rule 5: `[+-]? D ([.] digits)? ([eE] [+-]? digits)?` where D is
 /// digits or 1–3 digits followed by `,ddd` groups; with the limits of rule 6.
 pub fn parse_number(text: &str) -> Result<Decimal, ValueError> {
-    let literal = scan_number(text).ok_or(ValueError::NotANumber)?;
+    let Some(literal) = scan_number(text) else {
+        return Err(if decimal_comma(text) {
+            ValueError::DecimalComma
+        } else {
+            ValueError::NotANumber
+        });
+    };
     literal.to_decimal(MAX_SIGNIFICANT_DIGITS)
+}
+
+/// `[+-]? digits , digits` and nothing else: a decimal comma, as much of Europe (and
+/// Excel in those locales) writes a number, when it is not a thousands grouping.
+fn decimal_comma(text: &str) -> bool {
+    let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
+    unsigned.split_once(',').is_some_and(|(whole, fraction)| {
+        [whole, fraction]
+            .iter()
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
+    })
 }
 
 /// The pieces of a number literal, before any arithmetic.
@@ -325,10 +345,31 @@ mod tests {
     }
 
     #[test]
+    fn a_decimal_comma_is_named() {
+        for text in [
+            "0,88",
+            "0,88%",
+            "1,5",
+            "-1,5",
+            "1,23",
+            "1234,567",
+            "1,2345",
+            "９５，５",
+        ] {
+            assert_eq!(
+                parse_value(text, "%").err(),
+                Some(ValueError::DecimalComma),
+                "{text}"
+            );
+        }
+        assert_eq!(parse_number("1,234"), Ok(Decimal::from(1234)));
+    }
+
+    #[test]
     fn not_numbers() {
         for text in [
-            ".5", "96.", "1,23", "0x10", "95%%", "NaN", "inf", "1234,567", "1,2345", "+", "1e",
-            "1.2.3", "--1", "1 000", "١٢",
+            ".5", "96.", "0x10", "95%%", "NaN", "inf", "+", "1e", "1.2.3", "--1", "1 000", "١٢",
+            "1,2,3", "1,", ",5", "1,5.5",
         ] {
             assert_eq!(
                 parse_value(text, "%").err(),

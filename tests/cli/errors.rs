@@ -536,3 +536,36 @@ fn a_file_that_cannot_be_read_is_named() {
         );
     }
 }
+
+#[test]
+fn a_decimal_comma_gets_a_decimal_comma_hint() {
+    let out = run(
+        &[(
+            "data.csv",
+            "indicator,actual\n服务费用率,\"0,88%\"\n客户投诉量,\"1,5\"\n".as_bytes(),
+        )],
+        &["check", "--missing", "skip", "data.csv"],
+    );
+    assert_eq!(
+        out,
+        "exit 1\n\
+         data.csv:2:7: invalid value \"0,88%\" for `service_cost_rate`: a decimal comma: write a decimal point instead (a comma only groups thousands, as in 1,234.5)\n\
+         data.csv:3:7: invalid value \"1,5\" for `complaints`: a decimal comma: write a decimal point instead (a comma only groups thousands, as in 1,234.5)\n\
+         2 errors, 0 warnings in 1 file\n"
+    );
+}
+
+#[test]
+fn a_file_where_the_command_goes_suggests_kpi_score() {
+    let out = run(&[("q3.csv", b"")], &["q3.csv"]);
+    assert_eq!(
+        out,
+        "exit 2\n\
+         error: unrecognized subcommand 'q3.csv'\n\
+         \n  tip: to score a file, use 'kpi score q3.csv'\n\
+         \nUsage: kpi <COMMAND>\n\
+         \nFor more information, try '--help'.\n"
+    );
+    let out = run(&[], &["bogus"]);
+    assert!(!out.contains("tip"), "{out}");
+}
