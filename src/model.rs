@@ -110,6 +110,8 @@ pub struct Indicator {
     pub name: String,
     pub name_en: Option<String>,
     pub unit: String,
+    /// The unit in English documents (`calls/unit` for `次/台`); `unit` where absent.
+    pub unit_en: Option<String>,
     pub better: Better,
     pub weight: Decimal,
     pub aggregate: Aggregate,
@@ -133,6 +135,15 @@ impl Indicator {
                 .name_en
                 .as_deref()
                 .is_some_and(|n| n.eq_ignore_ascii_case(text))
+    }
+
+    /// The unit as a document in `lang` shows it; `None` is the machine contract
+    /// (csv, json): the unit as configured. `%` is the same in every language.
+    pub fn unit_in(&self, lang: Option<Lang>) -> &str {
+        match (lang, &self.unit_en) {
+            (Some(Lang::En), Some(unit_en)) if self.unit != "%" => unit_en,
+            _ => &self.unit,
+        }
     }
 
     /// The display name in a language.

@@ -501,6 +501,7 @@ mod tests {
             id: id.into(),
             name: id.into(),
             name_en: None,
+            unit_en: None,
             unit: "%".into(),
             better,
             weight: Decimal::from(weight),

@@ -372,6 +372,7 @@ mod tests {
             id: "x".into(),
             name: "x".into(),
             name_en: None,
+            unit_en: None,
             unit: unit.into(),
             better: Better::Higher,
             weight: d("100"),

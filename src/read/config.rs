@@ -30,11 +30,12 @@ type Item<'i> = Spanned<DeValue<'i>>;
 const TOP_KEYS: [&str; 3] = ["scorecard", "bands", "indicator"];
 const SCORECARD_KEYS: [&str; 2] = ["title", "title_en"];
 const BAND_KEYS: [&str; 3] = ["meets", "exceeds", "far_exceeds"];
-const INDICATOR_KEYS: [&str; 15] = [
+const INDICATOR_KEYS: [&str; 16] = [
     "id",
     "name",
     "name_en",
     "unit",
+    "unit_en",
     "better",
     "weight",
     "aggregate",
@@ -278,6 +279,7 @@ impl Loader<'_> {
             .get("unit")
             .and_then(|v| self.string(v, "unit"))
             .unwrap_or_default();
+        let unit_en = table.get("unit_en").and_then(|v| self.string(v, "unit_en"));
         let better = self
             .required(table, "better", &span)
             .and_then(|v| self.choice(v, "better", &["higher", "lower"]))
@@ -359,6 +361,7 @@ impl Loader<'_> {
             name: name?,
             name_en,
             unit,
+            unit_en,
             better: better?,
             weight: weight?.0,
             aggregate: aggregate?,

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 use crate::cards::{CardData, Part};
 use crate::model::{
-    Aggregate, BandPoints, Better, Indicator, Method, PeriodKind, Scorecard, Thresholds,
+    Aggregate, BandPoints, Better, Indicator, Lang, Method, PeriodKind, Scorecard, Thresholds,
 };
 use crate::num::{fixed, plain};
 use crate::read::value::Value;
@@ -67,6 +67,7 @@ pub fn explain_card(
     card: &CardData,
     score: &CardScore,
     files: &[String],
+    lang: Option<Lang>,
 ) -> Vec<Explanation> {
     let total_weight: Decimal = def
         .indicators
@@ -80,7 +81,7 @@ pub fn explain_card(
         .enumerate()
         .map(|(i, indicator)| {
             let mut explanation = Explanation::default();
-            let unit = indicator.unit.as_str();
+            let unit = indicator.unit_in(lang);
             let place = |loc: crate::read::rows::Loc| {
                 format!("{}:{}:{}", files[loc.file], loc.line, loc.col)
             };
@@ -98,7 +99,7 @@ pub fn explain_card(
                         })
                         .collect();
                     if let Some(v) = card.values[i].as_ref().and_then(|o| o.value) {
-                        explanation.combined = Some(combination(indicator, parts, &v));
+                        explanation.combined = Some(combination(indicator, unit, parts, &v));
                     }
                 }
                 _ => {
@@ -127,6 +128,7 @@ pub fn explain_card(
             explanation.steps = steps(
                 def,
                 indicator,
+                unit,
                 card.key.kind,
                 &score.indicators[i],
                 total_weight,
@@ -137,8 +139,7 @@ pub fn explain_card(
 }
 
 /// How the parts of a rolled-up value were combined.
-fn combination(indicator: &Indicator, parts: &[Part], result: &Value) -> String {
-    let unit = indicator.unit.as_str();
+fn combination(indicator: &Indicator, unit: &str, parts: &[Part], result: &Value) -> String {
     let amounts: Vec<String> = parts.iter().map(|p| plain(p.value.amount)).collect();
     let shown = with_unit(result.amount, unit);
     let n = parts.len();
@@ -173,11 +174,11 @@ fn combination(indicator: &Indicator, parts: &[Part], result: &Value) -> String 
 fn steps(
     def: &Scorecard,
     indicator: &Indicator,
+    unit: &str,
     kind: PeriodKind,
     line: &IndicatorScore,
     total_weight: Decimal,
 ) -> Vec<String> {
-    let unit = indicator.unit.as_str();
     let Some(thresholds) = indicator.thresholds(kind) else {
         return vec![format!("no {kind} target: not assessed")];
     };

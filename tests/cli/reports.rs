@@ -77,39 +77,97 @@ fn cell_text(cell: &Data) -> String {
     }
 }
 
+/// The cells of a Markdown table's rows (not its header or rule), in order.
+fn markdown_rows(markdown: &str) -> Vec<Vec<String>> {
+    markdown
+        .lines()
+        .filter(|l| {
+            l.starts_with("| ") && !l.starts_with("| 指标") && !l.starts_with("| Indicator")
+        })
+        .map(|l| {
+            l.trim_matches('|')
+                .split(" | ")
+                .map(|c| c.trim().trim_matches('*').to_string())
+                .collect()
+        })
+        .collect()
+}
+
+/// The workbook holds the CSV's values (subjects, periods, ids, numbers) and the
+/// words of the other documents in the `--lang` language: indicator names and bands
+/// as the Markdown table has them, and headers in that language.
 #[test]
 fn xlsx_round_trips_every_value_of_the_csv() {
     let dir = Dir::new();
     let data = example(&dir, "quarter-wide.csv");
-    dir.kpi()
-        .args(["score", "-f", "xlsx", "-o", "cards.xlsx", &data])
-        .assert()
-        .success();
     let csv = dir
         .kpi()
         .args(["score", "-f", "csv", &data])
         .output()
         .unwrap();
     let csv = String::from_utf8(csv.stdout).unwrap();
-    let mut workbook = calamine::open_workbook_auto(dir.join("cards.xlsx")).expect("a workbook");
-    let range = workbook.worksheet_range("kpi").expect("the kpi sheet");
-    let rows: Vec<Vec<String>> = range
-        .rows()
-        .map(|r| r.iter().map(cell_text).collect())
-        .collect();
     let expected: Vec<Vec<String>> = csv
         .lines()
         .map(|l| l.split(',').map(str::to_string).collect())
         .collect();
-    assert_eq!(rows.len(), expected.len());
-    for (got, want) in rows.iter().zip(&expected) {
-        for (g, w) in got.iter().zip(want) {
-            match (Decimal::from_str(g), Decimal::from_str(w)) {
-                (Ok(g), Ok(w)) => assert_eq!(g, w, "{got:?} vs {want:?}"),
-                _ => assert_eq!(g, w, "{got:?} vs {want:?}"),
+    for (lang, header) in [
+        (
+            "en",
+            "Subject,Period,Indicator ID,Indicator,Target,Actual,Band,Score,Weight,Points",
+        ),
+        (
+            "zh",
+            "考核对象,期间,指标编号,指标,目标,实际,绩效,分数,权重,得分",
+        ),
+    ] {
+        let name = format!("cards-{lang}.xlsx");
+        dir.kpi()
+            .args(["score", "-f", "xlsx", "--lang", lang, "-o", &name, &data])
+            .assert()
+            .success();
+        let markdown = dir
+            .kpi()
+            .args(["score", "-f", "markdown", "--lang", lang, &data])
+            .output()
+            .unwrap();
+        let words = markdown_rows(&String::from_utf8(markdown.stdout).unwrap());
+        // Targets and actuals stay numbers, shown with their unit in that language.
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(dir.join(&name)).unwrap()).unwrap();
+        let mut styles = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("xl/styles.xml").unwrap(), &mut styles)
+            .unwrap();
+        let unit = if lang == "en" {
+            "calls/unit"
+        } else {
+            "次/台"
+        };
+        assert!(
+            styles.contains(&format!("General&quot; {unit}&quot;")),
+            "{styles}"
+        );
+        let mut workbook = calamine::open_workbook_auto(dir.join(&name)).expect("a workbook");
+        let range = workbook.worksheet_range("kpi").expect("the kpi sheet");
+        let rows: Vec<Vec<String>> = range
+            .rows()
+            .map(|r| r.iter().map(cell_text).collect())
+            .collect();
+        assert_eq!(rows.len(), expected.len());
+        assert_eq!(rows[0].join(","), header);
+        assert_eq!(words.len(), rows.len() - 1);
+        for ((got, want), words) in rows[1..].iter().zip(&expected[1..]).zip(&words) {
+            for (col, (g, w)) in got.iter().zip(want).enumerate() {
+                match col {
+                    3 => assert_eq!(g, &words[0], "{lang}: {got:?} vs {words:?}"),
+                    6 => assert_eq!(g, &words[3], "{lang}: {got:?} vs {words:?}"),
+                    _ => match (Decimal::from_str(g), Decimal::from_str(w)) {
+                        (Ok(g), Ok(w)) => assert_eq!(g, w, "{lang}: {got:?} vs {want:?}"),
+                        _ => assert_eq!(g, w, "{lang}: {got:?} vs {want:?}"),
+                    },
+                }
             }
         }
     }
+    let mut workbook = calamine::open_workbook_auto(dir.join("cards-en.xlsx")).expect("a workbook");
     // Each total is a SUM over its card's points, with the value cached.
     let formulas = workbook.worksheet_formula("kpi").expect("formulas");
     let sums: Vec<String> = formulas
@@ -252,7 +310,7 @@ fn xlsx_past_a_million_rows_continues_on_another_sheet() {
     let second = workbook.worksheet_range("kpi 2").expect("the second sheet");
     let cards_there = offices - 1_048_575 / 12;
     assert_eq!(second.height(), 1 + 12 * cards_there);
-    assert_eq!(second.get((0, 0)), Some(&Data::String("subject".into())));
+    assert_eq!(second.get((0, 0)), Some(&Data::String("Subject".into())));
     assert_eq!(
         second.get((1, 0)),
         Some(&Data::String(format!("o{:06}", offices - cards_there)))

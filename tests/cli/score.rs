@@ -709,3 +709,41 @@ fn the_commands_own_messages_follow_the_locale() {
         .code(2)
         .stderr("kpi: 错误： --format html 和 xlsx 生成文件，请用 --output PATH 指定\n");
 }
+
+/// `unit_en` is the unit of English documents; Chinese documents, CSV and JSON keep
+/// `unit`.
+#[test]
+fn unit_en_is_the_unit_of_english_documents_only() {
+    let dir = Dir::new();
+    dir.write(
+        "kpi.toml",
+        "[[indicator]]\nid = \"sold\"\nname = \"销量\"\nunit = \"台\"\nunit_en = \"units\"\nbetter = \"higher\"\nweight = 100\ntarget = 10\n",
+    )
+    .write("d.csv", "indicator,actual\nsold,12\n");
+    let en = stdout_of(
+        dir.kpi()
+            .args(["score", "-f", "markdown", "--lang", "en", "d.csv"]),
+    );
+    assert!(en.contains("| 销量 | 10 units | 12 units |"), "{en}");
+    let zh = stdout_of(
+        dir.kpi()
+            .args(["score", "-f", "markdown", "--lang", "zh", "d.csv"]),
+    );
+    assert!(zh.contains("| 销量 | 10 台 | 12 台 |"), "{zh}");
+    let json = stdout_of(
+        dir.kpi()
+            .args(["score", "-f", "json", "--lang", "en", "d.csv"]),
+    );
+    assert!(json.contains(r#""unit": "台""#), "{json}");
+    dir.write(
+        "kpi.toml",
+        "[[indicator]]\nid = \"sold\"\nname = \"销量\"\nunit_en = 5\nbetter = \"higher\"\nweight = 100\ntarget = 10\n",
+    );
+    dir.kpi()
+        .args(["check", "d.csv"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "kpi.toml:4:11: `unit_en` must be a string",
+        ));
+}

@@ -90,7 +90,7 @@ impl<'a> CardWriter<'a> {
             Format::Table | Format::Markdown | Format::Xlsx => None,
         };
         let xlsx = match format {
-            Format::Xlsx => Some(xlsx::Sheet::begin()?),
+            Format::Xlsx => Some(xlsx::Sheet::begin(options.lang)?),
             _ => None,
         };
         Ok(CardWriter {
@@ -200,7 +200,11 @@ impl<'a, W: Write> Rendered<'a, W> {
 impl<W: Write> Sink for Rendered<'_, W> {
     fn card(&mut self, card: &CardData, scored: &ScoredCard) -> io::Result<()> {
         let explanation = match &self.explain {
-            Some(files) => explain_card(self.def, card, &scored.score, files),
+            // JSON is a machine contract: its explanations keep the configured units.
+            Some(files) => {
+                let lang = (self.format != Format::Json).then_some(self.options.lang);
+                explain_card(self.def, card, &scored.score, files, lang)
+            }
             None => Vec::new(),
         };
         self.writer()?;
@@ -296,7 +300,7 @@ pub(crate) fn with_unit(value: Decimal, unit: &str) -> String {
 /// score, weight, points. `—` stands for an absent number.
 pub(crate) fn human_row(indicator: &Indicator, line: &IndicatorScore, lang: Lang) -> [String; 7] {
     let dash = || "—".to_string();
-    let unit = indicator.unit.as_str();
+    let unit = indicator.unit_in(Some(lang));
     [
         indicator.display_name(lang).to_string(),
         line.target.map_or_else(dash, |t| with_unit(t, unit)),

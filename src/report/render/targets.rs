@@ -76,8 +76,12 @@ fn across(indicator: &Indicator, lang: Lang, pick: fn(&Thresholds) -> Option<Dec
     let Some(first) = values.first().map(|v| v.1) else {
         return String::new();
     };
-    let show =
-        |v: Option<Decimal>| v.map_or_else(|| "—".to_string(), |v| with_unit(v, &indicator.unit));
+    let show = |v: Option<Decimal>| {
+        v.map_or_else(
+            || "—".to_string(),
+            |v| with_unit(v, indicator.unit_in(Some(lang))),
+        )
+    };
     if values.iter().all(|v| v.1 == first) {
         return show(first);
     }
@@ -123,9 +127,10 @@ pub fn write(def: &Scorecard, lang: Lang, out: &mut dyn Write) -> io::Result<()>
     table.set_header(w.headers.iter().map(|h| Cell::new(*h)));
     for (n, indicator) in def.indicators.iter().enumerate() {
         let target = |k: PeriodKind| {
-            indicator
-                .thresholds(k)
-                .map_or_else(|| "—".to_string(), |t| with_unit(t.target, &indicator.unit))
+            indicator.thresholds(k).map_or_else(
+                || "—".to_string(),
+                |t| with_unit(t.target, indicator.unit_in(Some(lang))),
+            )
         };
         let mut name = indicator.display_name(lang).to_string();
         if let Some(note) = method_note(indicator, lang) {

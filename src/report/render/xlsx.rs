@@ -1,6 +1,8 @@
-//! Excel workbook (SPEC §7): one sheet of every scorecard laid out like the CSV, with
-//! the header frozen, band cells filled in band colours, fixed decimals, widths that
-//! fit Chinese text, and each total a `SUM` of its points with the value cached.
+//! Excel workbook (SPEC §7): one sheet of every scorecard laid out like the CSV but in
+//! the `--lang` language (headers, indicator names, bands, Total; targets and actuals
+//! shown with their unit), with the header frozen, band cells filled in band colours,
+//! fixed decimals, widths that fit Chinese text, and each total a `SUM` of its points
+//! with the value cached.
 //!
 //! A spreadsheet cell holds a binary float: that is the file format's, not ours. Each
 //! number is written as the double nearest its exact decimal, and shown with the same
@@ -12,8 +14,8 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::{Color, Format, FormatAlign, Formula, Workbook, Worksheet, XlsxError};
 use unicode_width::UnicodeWidthStr;
 
-use super::csv::{HEADER, neutralise};
-use crate::model::{Band, Scorecard};
+use super::csv::neutralise;
+use crate::model::{Band, Indicator, Lang, Scorecard};
 use crate::num::{fixed, plain};
 use crate::score::ScoredCard;
 
@@ -26,11 +28,54 @@ fn xlsx_error(e: XlsxError) -> io::Error {
 /// the cards continue on another sheet (a card is never split).
 pub struct Sheet {
     workbook: Workbook,
+    lang: Lang,
     /// The sheet being written, and its next row.
     sheet: usize,
     row: u32,
     /// Widest cell of each column, in terminal cells (CJK counting two).
     widths: [usize; 10],
+}
+
+/// The header row, in the CSV's order.
+fn header(lang: Lang) -> [&'static str; 10] {
+    match lang {
+        Lang::En => [
+            "Subject",
+            "Period",
+            "Indicator ID",
+            "Indicator",
+            "Target",
+            "Actual",
+            "Band",
+            "Score",
+            "Weight",
+            "Points",
+        ],
+        Lang::Zh => [
+            "考核对象",
+            "期间",
+            "指标编号",
+            "指标",
+            "目标",
+            "实际",
+            "绩效",
+            "分数",
+            "权重",
+            "得分",
+        ],
+    }
+}
+
+/// A number format that shows a value with its unit and keeps the cell a number:
+/// `General"%"` (a literal %, not Excel's × 100), `General" 次/台"`.
+fn unit_format(unit: &str) -> String {
+    // A quote or backslash cannot stand inside a quoted literal of a number format.
+    let unit: String = unit.chars().filter(|c| !matches!(c, '"' | '\\')).collect();
+    match unit.as_str() {
+        "" => "General".to_string(),
+        "%" => "General\"%\"".to_string(),
+        unit => format!("General\" {unit}\""),
+    }
 }
 
 /// Rows in a worksheet, Excel's limit.
@@ -52,13 +97,14 @@ fn double(value: Decimal) -> f64 {
 }
 
 impl Sheet {
-    pub fn begin() -> io::Result<Sheet> {
+    pub fn begin(lang: Lang) -> io::Result<Sheet> {
         let mut widths = [0; 10];
-        for (w, header) in widths.iter_mut().zip(HEADER) {
+        for (w, header) in widths.iter_mut().zip(header(lang)) {
             *w = header.width();
         }
         let mut sheet = Sheet {
             workbook: Workbook::new(),
+            lang,
             sheet: 0,
             row: 0,
             widths,
@@ -83,7 +129,7 @@ impl Sheet {
         let bold = Format::new()
             .set_bold()
             .set_background_color(Color::RGB(0xF6F8FA));
-        for (col, header) in HEADER.iter().enumerate() {
+        for (col, header) in header(self.lang).iter().enumerate() {
             sheet
                 .write_string_with_format(0, col as u16, *header, &bold)
                 .map_err(xlsx_error)?;
@@ -109,16 +155,20 @@ impl Sheet {
         Ok(())
     }
 
+    /// A number with fixed `places`, or as it is with its `unit`.
     fn number(
         &mut self,
         col: usize,
         value: Option<Decimal>,
-        places: Option<u32>,
+        places: Result<u32, &str>,
     ) -> io::Result<()> {
         let Some(value) = value else { return Ok(()) };
         let (shown, format) = match places {
-            Some(dp) => (fixed(value, dp), Format::new().set_num_format("0.00")),
-            None => (plain(value), Format::new().set_num_format("General")),
+            Ok(dp) => (fixed(value, dp), Format::new().set_num_format("0.00")),
+            Err(unit) => (
+                super::with_unit(value, unit),
+                Format::new().set_num_format(unit_format(unit)),
+            ),
         };
         self.widths[col] = self.widths[col].max(shown.len());
         let row = self.row;
@@ -136,33 +186,35 @@ impl Sheet {
         let plain_format = Format::new();
         let subject = neutralise(&card.subject).into_owned();
         let first = self.row;
+        let lang = self.lang;
         for (indicator, line) in def.indicators.iter().zip(&card.score.indicators) {
+            let unit = Indicator::unit_in(indicator, Some(lang));
             self.text(0, &subject, &plain_format)?;
             self.text(1, &card.period, &plain_format)?;
             self.text(2, &indicator.id, &plain_format)?;
-            self.text(3, &neutralise(&indicator.name), &plain_format)?;
-            self.number(4, line.target, None)?;
-            self.number(5, line.actual, None)?;
+            self.text(3, &neutralise(indicator.display_name(lang)), &plain_format)?;
+            self.number(4, line.target, Err(unit))?;
+            self.number(5, line.actual, Err(unit))?;
             let band = match band_fill(line.band) {
                 Some(fill) => Format::new().set_background_color(fill),
                 None => plain_format.clone(),
             };
-            self.text(6, line.band.id(), &band)?;
-            self.number(7, line.score, Some(2))?;
-            self.number(8, line.effective_weight, Some(2))?;
-            self.number(9, line.points, Some(2))?;
+            self.text(6, line.band.label(lang), &band)?;
+            self.number(7, line.score, Ok(2))?;
+            self.number(8, line.effective_weight, Ok(2))?;
+            self.number(9, line.points, Ok(2))?;
             self.row += 1;
         }
         let bold = Format::new().set_bold();
         self.text(0, &subject, &bold)?;
         self.text(1, &card.period, &bold)?;
         self.text(2, "total", &bold)?;
-        self.text(3, "Total", &bold)?;
+        self.text(3, super::words(lang).total, &bold)?;
         let band = match band_fill(card.score.band) {
             Some(fill) => bold.clone().set_background_color(fill),
             None => bold.clone(),
         };
-        self.text(6, card.score.band.id(), &band)?;
+        self.text(6, card.score.band.label(lang), &band)?;
         let two = bold
             .clone()
             .set_num_format("0.00")
