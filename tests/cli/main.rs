@@ -3,6 +3,7 @@
 mod conformance;
 mod corpora;
 mod errors;
+mod locations;
 mod orders;
 mod periods;
 mod regressions;
