@@ -1621,3 +1621,135 @@ proptest! {
         prop_assert_eq!(keys.len(), cards.len(), "a card appears twice");
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// 7: problems are located alike whatever the line ends and encoding
+// ---------------------------------------------------------------------------------------
+
+/// Lines of a long file (`\n` inside quotes is a line break in a cell): rows with and
+/// without problems, blank lines, cells quoted across line breaks. Rows that repeat are
+/// duplicates; cards without every indicator lack values.
+const LOCATED_LINES: &[&str] = &[
+    "A,2026-10,complaints,1",
+    "B,2026-10,service_cost_rate,0.9%",
+    "乙区,2026-11,repair_timeliness,96",
+    "乙区,2026-11,repair_timeliness,0.95",
+    "A,2026-10,repair_timeliness,zz",
+    "A,2026-10,shipping_accuracy",
+    "A,2026-10,complaint,3",
+    "A,2026-13,complaints,1",
+    "",
+    "  ",
+    "\"乙区\n\",2026-10,complaints,",
+    "B,2026-10,complaints,\"\n2\"",
+    "\"B\",\"2026-10\",\"service_satisfaction\",\"99\n\"",
+];
+
+/// A long file as lines, with the number of blank lines before its header.
+fn located_file() -> impl Strategy<Value = String> {
+    (
+        0usize..=2,
+        prop::collection::vec(prop::sample::select(LOCATED_LINES), 0..=24),
+        any::<bool>(),
+    )
+        .prop_map(|(blank, rows, last_end)| {
+            let mut text = "\n".repeat(blank);
+            text.push_str("subject,period,indicator,actual");
+            for row in rows {
+                text.push('\n');
+                text.push_str(row);
+            }
+            if last_end {
+                text.push('\n');
+            }
+            text
+        })
+}
+
+/// The text with each LF replaced by the next chosen line end, except that an LF does
+/// not follow a CR (after a blank line): CR and LF together are one line end.
+fn with_line_ends(text: &str, choices: &[Index]) -> String {
+    const ENDS: [&str; 3] = ["\n", "\r\n", "\r"];
+    let mut out = String::with_capacity(text.len() * 2);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            let end = ENDS[choices[(i - 1) % choices.len()].index(ENDS.len())];
+            let end = if out.ends_with('\r') && end.starts_with('\n') {
+                "\r"
+            } else {
+                end
+            };
+            out.push_str(end);
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+fn encoded(text: &str, encoding: Index) -> Vec<u8> {
+    match encoding.index(5) {
+        0 => text.as_bytes().to_vec(),
+        1 => [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
+        2 => encoding_rs::GB18030.encode(text).0.into_owned(),
+        3 => [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect(),
+        _ => [0xFE, 0xFF]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect(),
+    }
+}
+
+/// Every problem of a data file in memory, scoring included, through the library.
+fn problems(bytes: &[u8]) -> Vec<kpi::diag::Diagnostic> {
+    let settings = kpi::pipeline::Settings {
+        def: builtin(),
+        read: ReadOptions::default(),
+        roll_up: kpi::cards::group::RollUp::None,
+        partial: false,
+        missing: MissingPolicy::Error,
+        memory: kpi::pipeline::DEFAULT_MEMORY,
+        spill_dir: std::env::temp_dir(),
+        sheet: None,
+        rows_read: None,
+    };
+    let inputs = vec![kpi::pipeline::Input::Open {
+        name: "data.csv".to_string(),
+        reader: Box::new(bytes),
+    }];
+    kpi::pipeline::read(&settings, inputs)
+        .and_then(|reading| reading.finish(&mut kpi::pipeline::Discard))
+        .expect("reading memory")
+        .diagnostics
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// §3 "any error names file, line, column": a file whose lines end in any mix of
+    /// LF, CRLF and CR, in any encoding, has the problems of its LF UTF-8 form at the
+    /// same places; and each offset names that place in the decoded text the caret's
+    /// line is taken from.
+    #[test]
+    fn problems_are_located_alike_in_every_line_end_and_encoding(
+        text in located_file(),
+        choices in prop::collection::vec(any::<Index>(), 1..=8),
+        encoding in any::<Index>(),
+    ) {
+        let placed = |problems: &[kpi::diag::Diagnostic]| -> Vec<(usize, usize, String)> {
+            problems.iter().map(|d| (d.line, d.col, d.to_string())).collect()
+        };
+        let lf = problems(text.as_bytes());
+        let bytes = encoded(&with_line_ends(&text, &choices), encoding);
+        let mixed = problems(&bytes);
+        prop_assert_eq!(placed(&mixed), placed(&lf));
+        let (decoded, _) = kpi::read::encoding::decode(&bytes, None).expect("valid text");
+        let index = kpi::diag::LineIndex::new(&decoded);
+        for d in mixed.iter().filter(|d| d.line > 0) {
+            let offset = d.offset.expect("a located problem has an offset");
+            prop_assert_eq!(index.locate(offset as usize), (d.line, d.col), "{}", d);
+        }
+    }
+}

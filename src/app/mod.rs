@@ -365,3 +365,86 @@ pub fn print_diagnostics(
 pub fn stderr_is_terminal() -> bool {
     io::stderr().is_terminal()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    /// `kpi check FILE` on a terminal: the problems with their snippets, as shown,
+    /// the file's path written `data.csv`.
+    fn shown_on_a_terminal(bytes: &[u8]) -> String {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("data.csv");
+        std::fs::write(&path, bytes).expect("writing the data file");
+        let path = path.to_string_lossy().into_owned();
+        let Command::Check(args) = Cli::try_parse_from(["kpi", "check", path.as_str()])
+            .expect("a check command")
+            .command
+        else {
+            panic!("not a check command");
+        };
+        let def = config::parse(config::BUILTIN, "builtin").expect("the built-in scorecard");
+        let settings = settings(&def, &args.input);
+        let counter = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let (inputs, _) = inputs(&args.input, false, &counter);
+        let mut diagnostics = kpi::pipeline::read(&settings, inputs)
+            .and_then(|reading| reading.finish(&mut kpi::pipeline::Discard))
+            .expect("reading the data file")
+            .diagnostics;
+        with_snippets(&mut diagnostics, &args.input);
+        let mut out = Vec::new();
+        print_diagnostics(&mut out, &diagnostics, true).expect("printing to memory");
+        String::from_utf8_lossy(&out).replace(&path, "data.csv")
+    }
+
+    fn utf16le(text: &str) -> Vec<u8> {
+        [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect()
+    }
+
+    #[test]
+    fn the_caret_stands_under_the_place_in_crlf_utf16_and_gb18030_files() {
+        let lf = "subject,period,indicator,actual\n乙区,2026-10,complaints,1\n\
+                  乙区,2026-10,repair_timeliness,zz\n乙区,2026-10,complaints,2\n";
+        // Carets: 乙区 is four cells wide, so `zz` (column 30) is under cell 32 and
+        // the second value (column 23) under cell 25.
+        let expected = [
+            "data.csv:2:1: no values for `service_cost_rate`, `warranty_service_calls`, \
+             `parts_sales_timeliness`, `shipping_accuracy`, `service_satisfaction`, \
+             `complaint_satisfaction`, `report_accuracy` (subject \"乙区\", period 2026-10), \
+             which have month targets",
+            "  |",
+            "2 | 乙区,2026-10,complaints,1",
+            "  | ^",
+            "  hint: give them values, or use --missing zero or --missing skip",
+            "data.csv:3:30: invalid value \"zz\" for `repair_timeliness`: not a number; \
+             write a number such as 95, 95.5%, 1,234.5 or a ratio such as 171/180",
+            "  |",
+            "3 | 乙区,2026-10,repair_timeliness,zz",
+            &format!("  | {}^", " ".repeat(31)),
+            "data.csv:4:23: duplicate value for `complaints` (subject \"乙区\", \
+             period 2026-10): also given at data.csv:2",
+            "  |",
+            "4 | 乙区,2026-10,complaints,2",
+            &format!("  | {}^", " ".repeat(24)),
+            "  hint: keep one row per subject, period and indicator",
+            "",
+        ]
+        .join("\n");
+        assert_eq!(shown_on_a_terminal(lf.as_bytes()), expected);
+        let crlf = lf.replace('\n', "\r\n");
+        let cr = lf.replace('\n', "\r");
+        assert_eq!(shown_on_a_terminal(&utf16le(&crlf)), expected);
+        assert_eq!(
+            shown_on_a_terminal(&encoding_rs::GB18030.encode(&crlf).0),
+            expected
+        );
+        assert_eq!(
+            shown_on_a_terminal(&encoding_rs::GB18030.encode(&cr).0),
+            expected
+        );
+    }
+}

@@ -33,7 +33,9 @@ pub struct ReadOptions {
 }
 
 /// Where a cell is: a file (its index in the run), a 1-based line and character
-/// column, and the byte offset in the file's text (for showing the source line).
+/// column, and the byte offset in the file's text (for showing the source line): the
+/// text as decoded to UTF-8, without its BOM, as the snippet maker decodes it again.
+/// A line is what an editor shows: CRLF, LF and a lone CR each end one.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Loc {
     pub file: usize,
@@ -255,7 +257,11 @@ impl FileReader<'_, '_> {
         let mut any_data = false;
         let mut header_start = None;
         while self.csv.read_byte_record(&mut record).map_err(into_io)? {
-            let start = record.position().map_or(0, |p| p.byte());
+            // The CSV reader's position is where it stopped after the record before,
+            // which is not always where this one starts: a CR ends a record, so the LF
+            // of a CRLF is read with the next one, as are blank lines it skips.
+            let stopped = record.position().map_or(0, |p| p.byte());
+            let start = self.csv.get_ref().past_line_ends(stopped);
             self.lines.advance(self.csv.get_ref(), start);
             let line = self.lines.line;
             let row = Row {
@@ -986,7 +992,19 @@ impl<'r> Text<'r> {
         }
     }
 
-    /// Line ends in `[from, to)`, and where the line after the last one starts.
+    /// The offset of the first byte at or after `offset` that does not end a line.
+    fn past_line_ends(&self, offset: u64) -> u64 {
+        let skipped = self
+            .window_from(offset)
+            .iter()
+            .take_while(|&&b| b == b'\n' || b == b'\r')
+            .count();
+        offset + skipped as u64
+    }
+
+    /// Line ends in `[from, to)`, and where the line after the last one starts. A
+    /// range must not end between the CR and LF of a CRLF: that line end would be
+    /// counted in the range after it.
     fn count_lines(&self, from: u64, to: u64) -> (usize, u64) {
         let bytes = self.window_from(from);
         let len = (to.saturating_sub(from) as usize).min(bytes.len());
@@ -1055,5 +1073,163 @@ impl Read for Text<'_> {
         let n = self.decode_into(buf)?;
         self.window.extend_from_slice(&buf[..n]);
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::LineIndex;
+    use crate::read::config;
+    use crate::read::encoding::decode;
+
+    /// A long file with a blank line before the header and one between rows, a
+    /// subject quoted across a line break, two invalid values and a short row; `\n`
+    /// stands for every line end.
+    const LONG: &str = "\nsubject,period,indicator,actual\nA,2026-10,complaints,1\n\n\
+        A,2026-10,repair_timeliness,zz\n\"B\n\",2026-10,complaints,x\nA,2026-10\n";
+
+    /// Line-end forms, each used in turn: LF, CRLF, CR, and the three mixed.
+    const LINE_ENDS: [&[&str]; 4] = [&["\n"], &["\r\n"], &["\r"], &["\r\n", "\n", "\r"]];
+
+    fn with_line_ends(text: &str, ends: &[&str]) -> String {
+        let mut out = String::with_capacity(text.len() * 2);
+        for (i, line) in text.split('\n').enumerate() {
+            if i > 0 {
+                out.push_str(ends[(i - 1) % ends.len()]);
+            }
+            out.push_str(line);
+        }
+        out
+    }
+
+    /// Each record's row and cell, and the problems, of a file read.
+    struct Found {
+        records: Vec<(Loc, Loc)>,
+        problems: Vec<Diagnostic>,
+    }
+
+    fn read_bytes(bytes: &[u8], options: &ReadOptions) -> Found {
+        let def = config::parse(config::BUILTIN, "builtin").expect("the built-in scorecard");
+        let mut records = Vec::new();
+        let mut input = bytes;
+        let read = read(&def, "t.csv", 0, &mut input, options, &mut |r| {
+            records.push((r.row, r.observation.loc));
+        });
+        Found {
+            records,
+            problems: read.diagnostics,
+        }
+    }
+
+    fn places(found: &Found) -> (Vec<[usize; 4]>, Vec<(usize, usize)>) {
+        let records = found
+            .records
+            .iter()
+            .map(|(row, cell)| [row.line, row.col, cell.line, cell.col])
+            .collect();
+        let problems = found.problems.iter().map(|d| (d.line, d.col)).collect();
+        (records, problems)
+    }
+
+    /// Every offset names the line and column given with it, in the decoded text
+    /// that snippets are made from; a row's offset is its first character.
+    fn assert_offsets_agree(bytes: &[u8], found: &Found) {
+        let (text, _) = decode(bytes, None).expect("valid text");
+        let index = LineIndex::new(&text);
+        for (row, cell) in &found.records {
+            assert_eq!(index.locate(row.offset as usize), (row.line, row.col));
+            assert_eq!(index.locate(cell.offset as usize), (cell.line, cell.col));
+            let first = text.as_bytes().get(row.offset as usize);
+            assert!(!matches!(first, Some(b'\r' | b'\n')), "{row:?}");
+        }
+        for d in &found.problems {
+            let offset = d.offset.expect("an offset") as usize;
+            assert_eq!(index.locate(offset), (d.line, d.col), "{d}");
+        }
+    }
+
+    #[test]
+    fn a_record_after_a_crlf_starts_after_its_lf() {
+        let found = read_bytes(
+            b"subject,period,indicator,actual\r\nA,2026-10,complaints,1\r\nA,2026-10,complaints,zz\r\n",
+            &ReadOptions::default(),
+        );
+        let rows: Vec<(usize, u64)> = found
+            .records
+            .iter()
+            .map(|(r, _)| (r.line, r.offset))
+            .collect();
+        assert_eq!(rows, [(2, 33), (3, 57)]);
+        let cells: Vec<(usize, usize, u64)> = found
+            .records
+            .iter()
+            .map(|(_, c)| (c.line, c.col, c.offset))
+            .collect();
+        assert_eq!(cells, [(2, 22, 54), (3, 22, 78)]);
+        assert_eq!(places(&found).1, [(3, 22)]);
+    }
+
+    #[test]
+    fn every_line_end_form_gives_the_places_of_lf() {
+        let expected = (
+            vec![[3, 1, 3, 22], [5, 1, 5, 29], [6, 1, 7, 22]],
+            vec![(5, 29), (7, 22), (8, 1)],
+        );
+        for ends in LINE_ENDS {
+            let text = with_line_ends(LONG, ends);
+            let found = read_bytes(text.as_bytes(), &ReadOptions::default());
+            assert_eq!(places(&found), expected, "{text:?}");
+            assert_offsets_agree(text.as_bytes(), &found);
+        }
+    }
+
+    #[test]
+    fn offsets_are_in_the_decoded_text_of_any_encoding() {
+        let expected = (
+            vec![[3, 1, 3, 22], [5, 1, 5, 29], [6, 1, 7, 22]],
+            vec![(5, 29), (7, 22), (8, 1)],
+        );
+        // 乙 and 区 make the text GB18030 when not UTF-8, and longer in bytes than in
+        // characters in every encoding.
+        let long = LONG.replace("\"B\n\"", "\"乙区\n\"");
+        for ends in LINE_ENDS {
+            let text = with_line_ends(&long, ends);
+            let utf16le: Vec<u8> = [0xFF, 0xFE]
+                .into_iter()
+                .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+                .collect();
+            let utf16be: Vec<u8> = [0xFE, 0xFF]
+                .into_iter()
+                .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+                .collect();
+            let (gb18030, _, _) = encoding_rs::GB18030.encode(&text);
+            let bom = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
+            for bytes in [bom, utf16le, utf16be, gb18030.into_owned()] {
+                let found = read_bytes(&bytes, &ReadOptions::default());
+                assert_eq!(places(&found), expected, "{text:?}");
+                assert_offsets_agree(&bytes, &found);
+            }
+        }
+    }
+
+    #[test]
+    fn text_that_does_not_decode_is_located_in_every_line_end_form() {
+        let options = ReadOptions {
+            encoding: Some(Encoding::Utf8),
+            ..ReadOptions::default()
+        };
+        for ends in LINE_ENDS {
+            let text = with_line_ends(
+                "subject,period,indicator,actual\nA,2026-10,complaints,1\n\nA,2026-10,complaints,#\n",
+                ends,
+            );
+            let bytes: Vec<u8> = text
+                .bytes()
+                .map(|b| if b == b'#' { 0xFF } else { b })
+                .collect();
+            let found = read_bytes(&bytes, &options);
+            assert_eq!(places(&found).1, [(4, 22)], "{text:?}");
+        }
     }
 }

@@ -4,6 +4,7 @@ mod browser;
 mod conformance;
 mod corpora;
 mod errors;
+mod locations;
 mod orders;
 mod periods;
 mod regressions;
