@@ -80,11 +80,15 @@ pub fn load_config(explicit: Option<&Path>) -> Result<(Scorecard, String), Vec<D
         .filter(|v| !v.is_empty())
         .map(PathBuf::from);
     let local = Path::new("kpi.toml");
-    let path = explicit
-        .map(Path::to_path_buf)
-        .or(from_env)
-        .or_else(|| local.is_file().then(|| local.to_path_buf()));
-    let Some(path) = path else {
+    let named = explicit
+        .map(|path| (path.to_path_buf(), ConfigSource::Flag))
+        .or(from_env.map(|path| (path, ConfigSource::Environment)))
+        .or_else(|| {
+            local
+                .is_file()
+                .then(|| (local.to_path_buf(), ConfigSource::CurrentFolder))
+        });
+    let Some((path, source)) = named else {
         return config::parse(config::BUILTIN, config::BUILTIN_NAME)
             .map(|def| (def, config::BUILTIN_NAME.to_string()));
     };
@@ -108,9 +112,37 @@ pub fn load_config(explicit: Option<&Path>) -> Result<(Scorecard, String), Vec<D
                 ]);
             }
         },
-        Err(e) => return Err(vec![read_error(&name, &e)]),
+        Err(e) => return Err(vec![source.named(read_error(&name, &e))]),
     };
     config::parse(&text, &name).map(|def| (def, name))
+}
+
+/// Where the path of the scorecard definition came from, so that a path that leads
+/// nowhere says who named it: an old `export KPI_CONFIG=…` is easily forgotten.
+#[derive(Clone, Copy)]
+enum ConfigSource {
+    Flag,
+    Environment,
+    CurrentFolder,
+}
+
+impl ConfigSource {
+    /// `problem` (the definition could not be read), saying where its path came from.
+    fn named(self, mut problem: Diagnostic) -> Diagnostic {
+        match self {
+            ConfigSource::Flag => problem.message.push_str(" (named by --config)"),
+            ConfigSource::Environment => {
+                problem.message.push_str(" (named by $KPI_CONFIG)");
+                problem.hint = Some(
+                    "fix $KPI_CONFIG, or unset it (unset KPI_CONFIG) to use ./kpi.toml or \
+                     the built-in scorecard"
+                        .into(),
+                );
+            }
+            ConfigSource::CurrentFolder => {}
+        }
+        problem
+    }
 }
 
 /// `--encoding`, as the reader names it.

@@ -4,6 +4,7 @@ mod conformance;
 mod corpora;
 mod errors;
 mod orders;
+mod output_choice;
 mod periods;
 mod regressions;
 mod reports;
