@@ -15,6 +15,142 @@ fn month(dir: &Dir) -> &'static str {
     "m.csv"
 }
 
+/// Exit status, standard output and standard error of `kpi ARGS` in `dir`.
+fn run(dir: &Dir, args: &[&str]) -> (i32, String, String) {
+    let output = dir.kpi().args(args).output().expect("running kpi");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn stdout_of(dir: &Dir, args: &[&str]) -> String {
+    let (code, stdout, stderr) = run(dir, args);
+    assert_eq!(code, 0, "{args:?}: {stderr}");
+    stdout
+}
+
+// ---- --fail-under ----------------------------------------------------------------------
+
+#[test]
+fn fail_under_outside_0_to_100_is_a_usage_error() {
+    let dir = Dir::new();
+    let data = month(&dir);
+    for (n, why) in [
+        ("150", "above 100"),
+        ("100.01", "above 100"),
+        ("-5", "below 0"),
+        ("-0.01", "below 0"),
+        ("abc", "not a number"),
+        ("60%", "not a number"),
+    ] {
+        assert_eq!(
+            run(&dir, &["score", "--fail-under", n, data]),
+            (
+                2,
+                String::new(),
+                format!(
+                    "error: invalid value '{n}' for '--fail-under <N>': {why}; N is a total from \
+                     0 to 100\n\nFor more information, try '--help'.\n"
+                )
+            ),
+            "{n}"
+        );
+    }
+    let (code, _, stderr) = run(&dir, &["score", "--fail-under", "0", data]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    let (code, _, _) = run(&dir, &["score", "--fail-under", "100", data]);
+    assert_eq!(code, 3);
+}
+
+#[test]
+fn cards_below_fail_under_are_listed_on_stderr_and_the_output_is_unchanged() {
+    let dir = Dir::new();
+    let data = month(&dir);
+    let printed = stdout_of(&dir, &["score", "-f", "csv", data]);
+    assert_eq!(
+        run(&dir, &["score", "-f", "csv", "--fail-under", "70", data]),
+        (
+            3,
+            printed.clone(),
+            "kpi: subject \"华东办事处\", period 2026-10: total 69.41 is below --fail-under 70\n"
+                .to_string()
+        )
+    );
+    assert_eq!(
+        run(&dir, &["score", "-f", "csv", "--fail-under", "69.41", data]),
+        (0, printed.clone(), String::new())
+    );
+    // The same list with --output, and the file as it would be without --fail-under.
+    assert_eq!(
+        run(
+            &dir,
+            &[
+                "score",
+                "-f",
+                "csv",
+                "-o",
+                "r.csv",
+                "--fail-under",
+                "69.5",
+                data
+            ]
+        ),
+        (
+            3,
+            String::new(),
+            "kpi: subject \"华东办事处\", period 2026-10: total 69.41 is below --fail-under 69.5\n"
+                .to_string()
+        )
+    );
+    assert_eq!(dir.read("r.csv"), printed);
+    let output = dir
+        .kpi()
+        .args(["score", "--lang", "zh", "--fail-under", "70", data])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "kpi: 对象 \"华东办事处\"，期间 2026-10：总分 69.41 低于 --fail-under 70\n"
+    );
+}
+
+#[test]
+fn past_50_cards_below_fail_under_the_rest_are_counted() {
+    let dir = Dir::new();
+    // 60 offices, 6 of them with no complaint (100.00) and 54 with three (0.00).
+    let mut csv = String::from("subject,complaints\n");
+    for n in 0..60 {
+        csv.push_str(&format!(
+            "office {n:02},{}\n",
+            if n % 10 == 0 { 0 } else { 3 }
+        ));
+    }
+    dir.write("offices.csv", csv);
+    let args = ["score", "-f", "csv", "--missing", "skip", "offices.csv"];
+    let printed = stdout_of(&dir, &args);
+    let (code, stdout, stderr) = run(&dir, &[&args[..], &["--fail-under", "60"]].concat());
+    assert_eq!(code, 3);
+    assert_eq!(stdout, printed);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 51, "{stderr}");
+    assert_eq!(
+        lines[0],
+        "kpi: subject \"office 01\", month card: total 0.00 is below --fail-under 60"
+    );
+    assert_eq!(
+        lines[49],
+        "kpi: subject \"office 55\", month card: total 0.00 is below --fail-under 60"
+    );
+    assert_eq!(
+        lines[50],
+        "kpi: 4 more cards are below --fail-under 60, not listed"
+    );
+    assert!(!stderr.contains("office 10\""), "{stderr}");
+}
+
 // ---- where the scorecard definition came from -------------------------------------------
 
 #[test]
