@@ -78,7 +78,11 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
         }
     }
     let options = render_options(&args.out);
+    // Opened before any work, so that an output that cannot be written (a folder that
+    // is not there) is said at once, not at the end of a long run.
+    let out = Output::open(args.out.output.as_deref())?;
     let Some(def) = definition_or_report(&args.input)? else {
+        out.abandon();
         return Ok(EXIT_INVALID);
     };
     let (inputs, progress) = open_inputs(&args.input, true);
@@ -89,12 +93,12 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
     progress.reading_done();
     if reading.has_errors() {
         // Every problem is still looked for, but no card is written.
+        out.abandon();
         let outcome = reading.finish(&mut Discard)?;
         drop(progress);
         report(args, outcome.diagnostics)?;
         return Ok(EXIT_INVALID);
     }
-    let out = Output::open(args.out.output.as_deref())?;
     let explain = args.explain.then_some(names);
     let rendered = Rendered::new(format_of(args.out.format), &def, options, explain, out);
     let mut sink = FailUnder {

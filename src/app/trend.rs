@@ -25,7 +25,11 @@ pub fn run(args: &TrendArgs) -> anyhow::Result<i32> {
         super::usage_error(lang, message.into(), None);
         return Ok(super::EXIT_USAGE);
     }
+    // Opened before any work, so that an output that cannot be written (a folder that
+    // is not there) is said at once, not at the end of a long run.
+    let out = Output::open(args.out.output.as_deref())?;
     let Some(def) = definition_or_report(&args.input)? else {
+        out.abandon();
         return Ok(EXIT_INVALID);
     };
     let options = render_options(&args.out);
@@ -35,9 +39,9 @@ pub fn run(args: &TrendArgs) -> anyhow::Result<i32> {
     let reading = pipeline::read(&settings, inputs)?;
     progress.reading_done();
     let (diagnostics, failed) = if reading.has_errors() {
+        out.abandon();
         (reading.finish(&mut Discard)?.diagnostics, true)
     } else {
-        let out = Output::open(args.out.output.as_deref())?;
         let mut sink = TrendSink::new(format, &def, options, out);
         let outcome = reading.finish(&mut sink)?;
         let failed = outcome.diagnostics.iter().any(|d| d.is_error());
