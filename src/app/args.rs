@@ -136,11 +136,13 @@ pub struct InputArgs {
 /// Where the output goes and how it reads.
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// Output format.
-    #[arg(short, long, value_enum, default_value_t = FormatArg::Table)]
-    pub format: FormatArg,
+    /// Output format [default: chosen by the extension of --output (.txt .csv .json .md
+    /// .html .xlsx), else table].
+    #[arg(short, long, value_enum)]
+    pub format: Option<FormatArg>,
 
     /// Write to PATH (atomically: a failed run leaves no partial file) instead of stdout.
+    /// Its extension chooses the format when --format is not given.
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
 

@@ -16,6 +16,7 @@ use kpi::score::MissingPolicy;
 
 pub mod args;
 pub mod check;
+pub mod format;
 pub mod init;
 pub mod output;
 pub mod progress;
@@ -45,10 +46,18 @@ pub fn run(cli: Cli) -> i32 {
         Ok(code) => code,
         // A closed pipe (`kpi score … | head -1`) is the reader's choice, not an error.
         Err(e) if is_broken_pipe(&e) => EXIT_OK,
-        Err(e) => {
-            usage_error(detect_lang(), format!("{e:#}"), None);
-            EXIT_INVALID
-        }
+        Err(e) => match e.downcast::<clap::Error>() {
+            // Usage errors found while settling the settings are worded and printed
+            // as clap's own.
+            Ok(usage) => {
+                let _ = usage.print();
+                EXIT_USAGE
+            }
+            Err(e) => {
+                usage_error(detect_lang(), format!("{e:#}"), None);
+                EXIT_INVALID
+            }
+        },
     }
 }
 
@@ -166,11 +175,14 @@ pub fn definition_or_report(input: &InputArgs) -> io::Result<Option<Scorecard>> 
     }
 }
 
-/// Output settings, resolved once.
-pub fn render_options(out: &crate::app::args::OutputArgs) -> kpi::report::render::RenderOptions {
+/// Output settings, resolved once, for the format `format::output_format` settled.
+pub fn render_options(
+    out: &crate::app::args::OutputArgs,
+    format: crate::app::args::FormatArg,
+) -> kpi::report::render::RenderOptions {
     kpi::report::render::RenderOptions {
         lang: lang_of(out.lang),
-        color: out.format == crate::app::args::FormatArg::Table && use_color(out.output.is_none()),
+        color: format == crate::app::args::FormatArg::Table && use_color(out.output.is_none()),
         bom: out.bom,
         date: today(),
     }

@@ -8,6 +8,7 @@ use std::path::Path;
 
 use rust_decimal::Decimal;
 
+use super::format::output_format;
 use super::output::Output;
 use super::progress::Progress;
 use super::{
@@ -29,6 +30,7 @@ const LISTED_BELOW: usize = 50;
 
 pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
     let lang = lang_of(args.out.lang);
+    let format = output_format(&args.out, "score", lang)?;
     if args.input.files.is_empty() && io::IsTerminal::is_terminal(&io::stdin()) {
         usage_error(
             lang,
@@ -44,7 +46,7 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
         );
         return Ok(EXIT_USAGE);
     }
-    if matches!(args.out.format, FormatArg::Html | FormatArg::Xlsx) && args.out.output.is_none() {
+    if matches!(format, FormatArg::Html | FormatArg::Xlsx) && args.out.output.is_none() {
         usage_error(
             lang,
             say(
@@ -77,7 +79,7 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
             }
         }
     }
-    let options = render_options(&args.out);
+    let options = render_options(&args.out, format);
     // Opened before any work, so that an output that cannot be written (a folder that
     // is not there) is said at once, not at the end of a long run.
     let out = Output::open(args.out.output.as_deref())?;
@@ -100,7 +102,7 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
         return Ok(EXIT_INVALID);
     }
     let explain = args.explain.then_some(names);
-    let rendered = Rendered::new(format_of(args.out.format), &def, options, explain, out);
+    let rendered = Rendered::new(format_of(format), &def, options, explain, out);
     let mut sink = FailUnder {
         inner: rendered,
         threshold: args.fail_under,

@@ -3,6 +3,7 @@
 
 use std::io;
 
+use super::format::output_format;
 use super::output::Output;
 use super::{
     EXIT_INVALID, EXIT_OK, definition_or_report, format_of, lang_of, open_inputs,
@@ -15,14 +16,28 @@ use kpi::report::render::trend::TrendSink;
 
 pub fn run(args: &TrendArgs) -> anyhow::Result<i32> {
     let lang = lang_of(args.out.lang);
-    let format = format_of(args.out.format);
+    let chosen = output_format(&args.out, "trend", lang)?;
+    let format = format_of(chosen);
     if matches!(format, Format::Html | Format::Xlsx) {
         let message = super::say(
             lang,
             "kpi trend writes table, csv, json or markdown",
             "kpi trend 只输出 table、csv、json 或 markdown",
         );
-        super::usage_error(lang, message.into(), None);
+        // When the extension chose the format, say so: the user never wrote html.
+        let hint = match (&args.out.format, &args.out.output) {
+            (None, Some(output)) => Some(format!(
+                "--output {} {}",
+                output.display(),
+                super::say(
+                    lang,
+                    "chose it by its extension; name the file .txt, .csv, .json or .md",
+                    "按扩展名选了这个格式；请把文件名改为 .txt、.csv、.json 或 .md"
+                )
+            )),
+            _ => None,
+        };
+        super::usage_error(lang, message.into(), hint);
         return Ok(super::EXIT_USAGE);
     }
     // Opened before any work, so that an output that cannot be written (a folder that
@@ -32,7 +47,7 @@ pub fn run(args: &TrendArgs) -> anyhow::Result<i32> {
         out.abandon();
         return Ok(EXIT_INVALID);
     };
-    let options = render_options(&args.out);
+    let options = render_options(&args.out, chosen);
     let (inputs, progress) = open_inputs(&args.input, true);
     let mut settings = settings(&def, &args.input);
     settings.rows_read = Some(progress.values.clone());

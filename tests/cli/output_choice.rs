@@ -31,6 +31,210 @@ fn stdout_of(dir: &Dir, args: &[&str]) -> String {
     stdout
 }
 
+// ---- the extension chooses the format ------------------------------------------------
+
+/// The files in `dir` whose names start with `.kpi-`: temporary outputs left behind.
+fn leftovers(dir: &Dir) -> Vec<String> {
+    std::fs::read_dir(dir.path())
+        .expect("listing the folder")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".kpi-"))
+        .collect()
+}
+
+#[test]
+fn the_extension_of_output_chooses_the_format_in_any_case() {
+    let dir = Dir::new();
+    let data = month(&dir);
+    for (name, format) in [
+        ("r.txt", "table"),
+        ("R.TXT", "table"),
+        ("r.csv", "csv"),
+        ("r.Csv", "csv"),
+        ("r.json", "json"),
+        ("r.md", "markdown"),
+        ("r.markdown", "markdown"),
+        ("no-extension", "table"),
+    ] {
+        let printed = stdout_of(&dir, &["score", "-f", format, data]);
+        let (code, stdout, stderr) = run(&dir, &["score", "-o", name, data]);
+        assert_eq!(
+            (code, stdout.as_str(), stderr.as_str()),
+            (0, "", ""),
+            "{name}"
+        );
+        assert_eq!(dir.read(name), printed, "{name}");
+    }
+    for name in ["t.csv", "t.json", "t.md", "t.txt"] {
+        let format = match name {
+            "t.md" => "markdown",
+            "t.txt" => "table",
+            other => &other[2..],
+        };
+        let printed = stdout_of(&dir, &["trend", "-f", format, data]);
+        assert_eq!(stdout_of(&dir, &["trend", "-o", name, data]), "", "{name}");
+        assert_eq!(dir.read(name), printed, "trend {name}");
+    }
+}
+
+#[test]
+fn html_and_xlsx_are_chosen_by_their_extensions_without_format() {
+    let dir = Dir::new();
+    let data = month(&dir);
+    for (name, explicit) in [
+        ("r.html", "html"),
+        ("R.HTM", "html"),
+        ("r.xlsx", "xlsx"),
+        ("R.XLSX", "xlsx"),
+    ] {
+        let chosen = dir
+            .kpi()
+            .env("SOURCE_DATE_EPOCH", "1795000000")
+            .args(["score", "-o", name, data])
+            .output()
+            .expect("running kpi");
+        assert_eq!(chosen.status.code(), Some(0), "{name}");
+        let bytes = std::fs::read(dir.join(name)).expect("the output");
+        if explicit == "xlsx" {
+            assert!(bytes.starts_with(b"PK\x03\x04"), "{name} is not a workbook");
+        } else {
+            dir.kpi()
+                .env("SOURCE_DATE_EPOCH", "1795000000")
+                .args(["score", "-f", "html", "-o", "explicit.html", data])
+                .assert()
+                .success();
+            assert_eq!(bytes, std::fs::read(dir.join("explicit.html")).unwrap());
+        }
+    }
+}
+
+#[test]
+fn an_extension_kpi_does_not_write_is_a_usage_error_naming_the_formats() {
+    let dir = Dir::new();
+    let data = month(&dir);
+    assert_eq!(
+        run(&dir, &["score", "-o", "r.xls", data]),
+        (
+            2,
+            String::new(),
+            "error: kpi does not write .xls files (--output r.xls)\n\
+             \n  \
+             tip: kpi writes .xlsx, .html or .htm, .json, .csv, .md or .markdown, and .txt \
+             (a table); name the file with one of these, or choose the format with \
+             --format table|csv|json|markdown|html|xlsx\n\
+             \n\
+             Usage: kpi score [OPTIONS] [FILE]...\n\
+             \n\
+             For more information, try '--help'.\n"
+                .to_string()
+        )
+    );
+    for ext in [
+        "ods", "pdf", "docx", "tsv", "xlsm", "et", "XLS", "dat", "gz",
+    ] {
+        let name = format!("r.{ext}");
+        for command in ["score", "trend"] {
+            let (code, stdout, stderr) = run(&dir, &[command, "-o", &name, data]);
+            assert_eq!(code, 2, "{command} {name}: {stderr}");
+            assert_eq!(stdout, "");
+            assert!(
+                stderr.starts_with(&format!(
+                    "error: kpi does not write .{ext} files (--output {name})\n"
+                )),
+                "{command} {name}: {stderr}"
+            );
+            assert!(
+                stderr.contains(&format!("Usage: kpi {command} [OPTIONS] [FILE]...")),
+                "{stderr}"
+            );
+            assert!(!dir.join(&name).exists(), "{name} was written");
+        }
+    }
+    assert_eq!(leftovers(&dir), Vec::<String>::new());
+    // In Chinese, the message is Chinese; the words around it are clap's.
+    let output = dir
+        .kpi()
+        .env("LANG", "zh_CN.UTF-8")
+        .args(["score", "-o", "r.ods", data])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).starts_with(
+            "error: kpi 不写 .ods 文件（--output r.ods）\n\n  tip: kpi 写 .xlsx、.html 或 .htm、\
+             .json、.csv、.md 或 .markdown、.txt（表格）；请用其中一个扩展名，或用 \
+             --format table|csv|json|markdown|html|xlsx 指定格式\n"
+        ),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn a_format_that_contradicts_the_extension_is_a_usage_error_saying_both() {
+    let dir = Dir::new();
+    let data = month(&dir);
+    assert_eq!(
+        run(&dir, &["score", "-f", "csv", "-o", "r.xlsx", data]),
+        (
+            2,
+            String::new(),
+            "error: --format csv contradicts --output r.xlsx, whose extension .xlsx means xlsx\n\
+             \n  \
+             tip: leave out --format to write xlsx, or name the file .csv for csv\n\
+             \n\
+             Usage: kpi score [OPTIONS] [FILE]...\n\
+             \n\
+             For more information, try '--help'.\n"
+                .to_string()
+        )
+    );
+    let (code, _, stderr) = run(&dir, &["trend", "--format", "json", "-o", "t.txt", data]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with(
+            "error: --format json contradicts --output t.txt, whose extension .txt means table\n\
+             \n  \
+             tip: leave out --format to write a table, or name the file .json for json\n\
+             \n\
+             Usage: kpi trend [OPTIONS] [FILE]...\n"
+        ),
+        "{stderr}"
+    );
+    assert!(!dir.join("r.xlsx").exists() && !dir.join("t.txt").exists());
+    // Agreeing, in any case, or an extension that is no format of kpi's: as asked.
+    let printed = stdout_of(&dir, &["score", "-f", "csv", data]);
+    assert_eq!(
+        stdout_of(&dir, &["score", "-f", "csv", "-o", "R.CSV", data]),
+        ""
+    );
+    assert_eq!(dir.read("R.CSV"), printed);
+    assert_eq!(
+        stdout_of(&dir, &["score", "-f", "csv", "-o", "scores.dat", data]),
+        ""
+    );
+    assert_eq!(dir.read("scores.dat"), printed);
+}
+
+#[test]
+fn trend_says_when_the_extension_chose_a_format_it_does_not_write() {
+    let dir = Dir::new();
+    let data = month(&dir);
+    assert_eq!(
+        run(&dir, &["trend", "-o", "t.html", data]),
+        (
+            2,
+            String::new(),
+            "kpi: error: kpi trend writes table, csv, json or markdown\n  \
+             hint: --output t.html chose it by its extension; name the file .txt, .csv, .json \
+             or .md\n"
+                .to_string()
+        )
+    );
+    assert!(!dir.join("t.html").exists());
+}
+
 // ---- a folder that is not there --------------------------------------------------------
 
 #[test]
