@@ -136,11 +136,13 @@ pub struct InputArgs {
 /// Where the output goes and how it reads.
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// Output format.
-    #[arg(short, long, value_enum, default_value_t = FormatArg::Table)]
-    pub format: FormatArg,
+    /// Output format [default: chosen by the extension of --output (.txt .csv .json .md
+    /// .html .xlsx), else table].
+    #[arg(short, long, value_enum)]
+    pub format: Option<FormatArg>,
 
     /// Write to PATH (atomically: a failed run leaves no partial file) instead of stdout.
+    /// Its extension chooses the format when --format is not given.
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
 
@@ -166,8 +168,9 @@ pub struct ScoreArgs {
     #[arg(long)]
     pub explain: bool,
 
-    /// Exit with status 3 when any scorecard's total is below N.
-    #[arg(long, value_name = "N")]
+    /// Exit with status 3 when any scorecard's total is below N (0 to 100); the cards
+    /// below it are listed on standard error.
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = parse_fail_under)]
     pub fail_under: Option<rust_decimal::Decimal>,
 }
 
@@ -295,6 +298,22 @@ fn parse_delimiter(text: &str) -> Result<u8, String> {
     }
 }
 
+/// `--fail-under N`: a total, so an exact decimal from 0 to 100.
+fn parse_fail_under(text: &str) -> Result<rust_decimal::Decimal, String> {
+    let range = "N is a total from 0 to 100";
+    let n = text
+        .trim()
+        .parse::<rust_decimal::Decimal>()
+        .map_err(|_| format!("not a number; {range}"))?;
+    if n < rust_decimal::Decimal::ZERO {
+        return Err(format!("below 0; {range}"));
+    }
+    if n > rust_decimal::Decimal::ONE_HUNDRED {
+        return Err(format!("above 100; {range}"));
+    }
+    Ok(n)
+}
+
 /// A size in bytes: a number with an optional K, M or G (powers of 1024; `B`, `iB`
 /// and `b` after them allowed), at least 1K.
 fn parse_size(text: &str) -> Result<usize, String> {
@@ -344,7 +363,7 @@ fn looks_like_a_file(word: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_size;
+    use super::{parse_fail_under, parse_size};
 
     #[test]
     fn sizes_read_as_people_write_them() {
@@ -356,5 +375,18 @@ mod tests {
         assert!(parse_size("12").is_err());
         assert!(parse_size("lots").is_err());
         assert!(parse_size("99999999999999999999G").is_err());
+    }
+
+    #[test]
+    fn fail_under_is_a_total_from_0_to_100() {
+        let n = |s: &str| parse_fail_under(s).map(|d| d.to_string());
+        assert_eq!(n("0"), Ok("0".into()));
+        assert_eq!(n("69.41"), Ok("69.41".into()));
+        assert_eq!(n("100"), Ok("100".into()));
+        assert_eq!(n("100.00"), Ok("100.00".into()));
+        assert!(n("100.01").is_err());
+        assert!(n("-0.01").is_err());
+        assert!(n("abc").is_err());
+        assert!(n("").is_err());
     }
 }

@@ -16,6 +16,7 @@ use kpi::score::MissingPolicy;
 
 pub mod args;
 pub mod check;
+pub mod format;
 pub mod init;
 pub mod output;
 pub mod progress;
@@ -45,10 +46,18 @@ pub fn run(cli: Cli) -> i32 {
         Ok(code) => code,
         // A closed pipe (`kpi score … | head -1`) is the reader's choice, not an error.
         Err(e) if is_broken_pipe(&e) => EXIT_OK,
-        Err(e) => {
-            usage_error(detect_lang(), format!("{e:#}"), None);
-            EXIT_INVALID
-        }
+        Err(e) => match e.downcast::<clap::Error>() {
+            // Usage errors found while settling the settings are worded and printed
+            // as clap's own.
+            Ok(usage) => {
+                let _ = usage.print();
+                EXIT_USAGE
+            }
+            Err(e) => {
+                usage_error(detect_lang(), format!("{e:#}"), None);
+                EXIT_INVALID
+            }
+        },
     }
 }
 
@@ -80,11 +89,15 @@ pub fn load_config(explicit: Option<&Path>) -> Result<(Scorecard, String), Vec<D
         .filter(|v| !v.is_empty())
         .map(PathBuf::from);
     let local = Path::new("kpi.toml");
-    let path = explicit
-        .map(Path::to_path_buf)
-        .or(from_env)
-        .or_else(|| local.is_file().then(|| local.to_path_buf()));
-    let Some(path) = path else {
+    let named = explicit
+        .map(|path| (path.to_path_buf(), ConfigSource::Flag))
+        .or(from_env.map(|path| (path, ConfigSource::Environment)))
+        .or_else(|| {
+            local
+                .is_file()
+                .then(|| (local.to_path_buf(), ConfigSource::CurrentFolder))
+        });
+    let Some((path, source)) = named else {
         return config::parse(config::BUILTIN, config::BUILTIN_NAME)
             .map(|def| (def, config::BUILTIN_NAME.to_string()));
     };
@@ -108,9 +121,37 @@ pub fn load_config(explicit: Option<&Path>) -> Result<(Scorecard, String), Vec<D
                 ]);
             }
         },
-        Err(e) => return Err(vec![read_error(&name, &e)]),
+        Err(e) => return Err(vec![source.named(read_error(&name, &e))]),
     };
     config::parse(&text, &name).map(|def| (def, name))
+}
+
+/// Where the path of the scorecard definition came from, so that a path that leads
+/// nowhere says who named it: an old `export KPI_CONFIG=…` is easily forgotten.
+#[derive(Clone, Copy)]
+enum ConfigSource {
+    Flag,
+    Environment,
+    CurrentFolder,
+}
+
+impl ConfigSource {
+    /// `problem` (the definition could not be read), saying where its path came from.
+    fn named(self, mut problem: Diagnostic) -> Diagnostic {
+        match self {
+            ConfigSource::Flag => problem.message.push_str(" (named by --config)"),
+            ConfigSource::Environment => {
+                problem.message.push_str(" (named by $KPI_CONFIG)");
+                problem.hint = Some(
+                    "fix $KPI_CONFIG, or unset it (unset KPI_CONFIG) to use ./kpi.toml or \
+                     the built-in scorecard"
+                        .into(),
+                );
+            }
+            ConfigSource::CurrentFolder => {}
+        }
+        problem
+    }
 }
 
 /// `--encoding`, as the reader names it.
@@ -134,11 +175,14 @@ pub fn definition_or_report(input: &InputArgs) -> io::Result<Option<Scorecard>> 
     }
 }
 
-/// Output settings, resolved once.
-pub fn render_options(out: &crate::app::args::OutputArgs) -> kpi::report::render::RenderOptions {
+/// Output settings, resolved once, for the format `format::output_format` settled.
+pub fn render_options(
+    out: &crate::app::args::OutputArgs,
+    format: crate::app::args::FormatArg,
+) -> kpi::report::render::RenderOptions {
     kpi::report::render::RenderOptions {
         lang: lang_of(out.lang),
-        color: out.format == crate::app::args::FormatArg::Table && use_color(out.output.is_none()),
+        color: format == crate::app::args::FormatArg::Table && use_color(out.output.is_none()),
         bom: out.bom,
         date: today(),
     }

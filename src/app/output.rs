@@ -7,8 +7,6 @@ use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use anyhow::Context;
-
 /// Output is written in blocks this large, not card by card.
 const WRITE_BUFFER: usize = 1 << 16;
 
@@ -62,17 +60,13 @@ impl Output {
             let file = std::fs::OpenOptions::new()
                 .write(true)
                 .open(path)
-                .with_context(|| format!("cannot write {}", path.display()))?;
+                .map_err(|e| cannot_write(path, Writing::Itself, &e))?;
             return Ok(Output::Direct(BufWriter::with_capacity(WRITE_BUFFER, file)));
         }
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
         let temp = tempfile::Builder::new()
             .prefix(".kpi-")
-            .tempfile_in(dir)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+            .tempfile_in(folder_of(path).unwrap_or(Path::new(".")))
+            .map_err(|e| cannot_write(path, Writing::Beside, &e))?;
         if let Ok(mut pending) = PENDING.lock() {
             pending.push(temp.path().to_path_buf());
         }
@@ -97,7 +91,7 @@ impl Output {
                     io::Result::Ok(())
                 })();
                 forget(&temp_path);
-                result.with_context(|| format!("cannot write {}", path.display()))
+                result.map_err(|e| cannot_write(&path, Writing::Beside, &e))
             }
         }
     }
@@ -140,6 +134,58 @@ impl Write for Output {
     }
 }
 
+/// What was being written when an error came: the file itself (a device, a FIFO),
+/// or a temporary file beside it in its folder (to be renamed over it).
+#[derive(Clone, Copy, Debug)]
+enum Writing {
+    Itself,
+    Beside,
+}
+
+/// The folder `path` is in, as the user wrote it; `None` for the current folder.
+fn folder_of(path: &Path) -> Option<&Path> {
+    path.parent().filter(|p| !p.as_os_str().is_empty())
+}
+
+/// Why `path` cannot be written, in the user's terms: the path as given and its
+/// folder, never the name of the temporary file that failed.
+fn cannot_write(path: &Path, writing: Writing, error: &io::Error) -> anyhow::Error {
+    let folder = match folder_of(path) {
+        Some(folder) => format!("the folder {}", folder.display()),
+        None => "the current folder".to_string(),
+    };
+    let why = match (error.kind(), writing) {
+        (io::ErrorKind::NotFound, Writing::Beside) => format!("{folder} does not exist"),
+        (io::ErrorKind::NotADirectory, Writing::Beside) => {
+            format!(
+                "{} is not a folder",
+                folder_of(path).unwrap_or(path).display()
+            )
+        }
+        (io::ErrorKind::PermissionDenied, Writing::Beside) => {
+            format!("no permission to create files in {folder}")
+        }
+        (io::ErrorKind::PermissionDenied, Writing::Itself) => "no permission to write it".into(),
+        (io::ErrorKind::ReadOnlyFilesystem, _) => {
+            format!("{folder} is on a read-only file system")
+        }
+        (io::ErrorKind::IsADirectory, _) => "it is a folder; give a file name".to_string(),
+        _ => underlying(error),
+    };
+    anyhow::anyhow!("cannot write {}: {why}", path.display())
+}
+
+/// The operating system's error without what the temporary file library adds to it,
+/// ` at path "/out/.kpi-i9yBGZ"`: a name the user never gave. (Its error type is
+/// private and gives no access to the error inside, so the words are cut.)
+fn underlying(error: &io::Error) -> String {
+    let text = error.to_string();
+    match text.rfind(" at path \"") {
+        Some(end) => text[..end].to_string(),
+        None => text,
+    }
+}
+
 /// Writes `output` to `path` as `Output` does, all at once.
 pub fn write_output(path: &Path, output: &mut dyn Read) -> anyhow::Result<()> {
     let mut out = Output::open(Some(path))?;
@@ -170,4 +216,59 @@ fn keep_permissions(path: &Path, temp: &File) -> io::Result<()> {
         }
     };
     temp.set_permissions(permissions)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Writing, cannot_write};
+    use std::io;
+    use std::path::Path;
+
+    fn message(path: &str, writing: Writing, kind: io::ErrorKind) -> String {
+        cannot_write(Path::new(path), writing, &io::Error::from(kind)).to_string()
+    }
+
+    #[test]
+    fn write_errors_name_the_path_and_folder_as_given() {
+        use io::ErrorKind::*;
+        assert_eq!(
+            message("/nonexistent/r.xlsx", Writing::Beside, NotFound),
+            "cannot write /nonexistent/r.xlsx: the folder /nonexistent does not exist"
+        );
+        assert_eq!(
+            message("out/r.csv", Writing::Beside, PermissionDenied),
+            "cannot write out/r.csv: no permission to create files in the folder out"
+        );
+        assert_eq!(
+            message("r.csv", Writing::Beside, PermissionDenied),
+            "cannot write r.csv: no permission to create files in the current folder"
+        );
+        assert_eq!(
+            message("/dev/full", Writing::Itself, PermissionDenied),
+            "cannot write /dev/full: no permission to write it"
+        );
+        assert_eq!(
+            message("/mnt/cd/r.csv", Writing::Beside, ReadOnlyFilesystem),
+            "cannot write /mnt/cd/r.csv: the folder /mnt/cd is on a read-only file system"
+        );
+    }
+
+    #[test]
+    fn the_temporary_file_is_never_named() {
+        // What the temporary file library returns: the OS error, with its own path.
+        let dir = tempfile::tempdir().expect("a folder");
+        let missing = dir.path().join("missing");
+        let Err(error) = tempfile::Builder::new()
+            .prefix(".kpi-")
+            .tempfile_in(&missing)
+        else {
+            panic!("a temporary file in a missing folder");
+        };
+        let path = missing.join("r.csv");
+        let said = cannot_write(&path, Writing::Beside, &error).to_string();
+        assert!(!said.contains(".kpi-"), "{said}");
+        let other = io::Error::other(error);
+        let said = cannot_write(&path, Writing::Beside, &other).to_string();
+        assert!(!said.contains(".kpi-"), "{said}");
+    }
 }

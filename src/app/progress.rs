@@ -2,9 +2,9 @@
 //! once a run has taken a second, and never under `--quiet`. It shows the bytes of
 //! the data files read and the values taken, then that the cards are being written.
 
-use std::io::{self, IsTerminal, Read};
-use std::sync::Arc;
+use std::io::{self, IsTerminal, Read, Write};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -15,6 +15,8 @@ pub struct Progress {
     /// The reading is over: the bar says the cards are being made and written.
     read: Arc<AtomicBool>,
     done: Arc<AtomicBool>,
+    /// The bar, once drawn: lines for the user are printed above it, not through it.
+    bar: Arc<OnceLock<indicatif::ProgressBar>>,
     drawing: Option<JoinHandle<()>>,
 }
 
@@ -30,6 +32,7 @@ impl Progress {
             values: Arc::new(AtomicU64::new(0)),
             read: Arc::new(AtomicBool::new(false)),
             done: Arc::new(AtomicBool::new(false)),
+            bar: Arc::new(OnceLock::new()),
             drawing: None,
         };
         if quiet || !io::stderr().is_terminal() {
@@ -37,6 +40,7 @@ impl Progress {
         }
         let (bytes, values) = (progress.bytes.clone(), progress.values.clone());
         let (read, done) = (progress.read.clone(), progress.done.clone());
+        let shared = progress.bar.clone();
         progress.drawing = Some(std::thread::spawn(move || {
             let start = Instant::now();
             while start.elapsed() < QUIET_FOR {
@@ -58,6 +62,7 @@ impl Progress {
             if let Ok(style) = indicatif::ProgressStyle::with_template(style) {
                 bar.set_style(style);
             }
+            let _ = shared.set(bar.clone());
             while !done.load(Ordering::Relaxed) {
                 bar.set_position(bytes.load(Ordering::Relaxed));
                 let values = values.load(Ordering::Relaxed);
@@ -76,6 +81,19 @@ impl Progress {
     /// The files are read.
     pub fn reading_done(&self) {
         self.read.store(true, Ordering::Relaxed);
+    }
+
+    /// Prints a line on standard error while the run goes on, with the bar (if one is
+    /// drawn) taken away and drawn again below it. A line that cannot be written is
+    /// not worth failing the run for.
+    pub fn note(&self, line: &str) {
+        let print = || {
+            let _ = writeln!(io::stderr().lock(), "{line}");
+        };
+        match self.bar.get() {
+            Some(bar) => bar.suspend(print),
+            None => print(),
+        }
     }
 }
 

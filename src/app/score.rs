@@ -1,11 +1,16 @@
 //! `kpi score`: the pipeline with a format's writer as its sink. Problems in the rows
 //! themselves are all found before the first card is written; a card that cannot be
-//! scored stops the output there (SPEC §8), and then a file output is not kept.
+//! scored stops the output there (SPEC §8), and then a file output is not kept. Cards
+//! below `--fail-under` are listed on standard error as they pass.
 
 use std::io;
 use std::path::Path;
 
+use rust_decimal::Decimal;
+
+use super::format::output_format;
 use super::output::Output;
+use super::progress::Progress;
 use super::{
     EXIT_FAIL_UNDER, EXIT_INVALID, EXIT_OK, EXIT_USAGE, definition_or_report, format_of, lang_of,
     open_inputs, print_diagnostics, render_options, say, settings, stderr_is_terminal, usage_error,
@@ -13,12 +18,19 @@ use super::{
 };
 use crate::app::args::{FormatArg, ScoreArgs};
 use kpi::cards::CardData;
+use kpi::diag::quoted;
+use kpi::model::Lang;
+use kpi::period::PeriodKind;
 use kpi::pipeline::{self, Discard, Sink};
 use kpi::report::render::Rendered;
 use kpi::score::ScoredCard;
 
+/// Cards below `--fail-under` listed one by one; the rest are counted.
+const LISTED_BELOW: usize = 50;
+
 pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
     let lang = lang_of(args.out.lang);
+    let format = output_format(&args.out, "score", lang)?;
     if args.input.files.is_empty() && io::IsTerminal::is_terminal(&io::stdin()) {
         usage_error(
             lang,
@@ -34,7 +46,7 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
         );
         return Ok(EXIT_USAGE);
     }
-    if matches!(args.out.format, FormatArg::Html | FormatArg::Xlsx) && args.out.output.is_none() {
+    if matches!(format, FormatArg::Html | FormatArg::Xlsx) && args.out.output.is_none() {
         usage_error(
             lang,
             say(
@@ -67,8 +79,12 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
             }
         }
     }
-    let options = render_options(&args.out);
+    let options = render_options(&args.out, format);
+    // Opened before any work, so that an output that cannot be written (a folder that
+    // is not there) is said at once, not at the end of a long run.
+    let out = Output::open(args.out.output.as_deref())?;
     let Some(def) = definition_or_report(&args.input)? else {
+        out.abandon();
         return Ok(EXIT_INVALID);
     };
     let (inputs, progress) = open_inputs(&args.input, true);
@@ -79,23 +95,35 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
     progress.reading_done();
     if reading.has_errors() {
         // Every problem is still looked for, but no card is written.
+        out.abandon();
         let outcome = reading.finish(&mut Discard)?;
         drop(progress);
         report(args, outcome.diagnostics)?;
         return Ok(EXIT_INVALID);
     }
-    let out = Output::open(args.out.output.as_deref())?;
     let explain = args.explain.then_some(names);
-    let rendered = Rendered::new(format_of(args.out.format), &def, options, explain, out);
+    let rendered = Rendered::new(format_of(format), &def, options, explain, out);
     let mut sink = FailUnder {
         inner: rendered,
         threshold: args.fail_under,
-        below: false,
+        below: 0,
+        lang,
+        progress: &progress,
     };
     let outcome = reading.finish(&mut sink)?;
+    if let Some(threshold) = sink.threshold
+        && sink.below > LISTED_BELOW
+    {
+        progress.note(&unlisted(sink.below - LISTED_BELOW, threshold, lang));
+    }
+    let FailUnder {
+        inner: rendered,
+        below,
+        ..
+    } = sink;
     drop(progress);
     let failed = outcome.diagnostics.iter().any(|d| d.is_error());
-    let out = sink.inner.end(failed)?;
+    let out = rendered.end(failed)?;
     if failed {
         out.abandon();
     } else {
@@ -104,7 +132,7 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
     report(args, outcome.diagnostics)?;
     Ok(if failed {
         EXIT_INVALID
-    } else if sink.below {
+    } else if below > 0 {
         EXIT_FAIL_UNDER
     } else {
         EXIT_OK
@@ -120,17 +148,73 @@ fn report(args: &ScoreArgs, mut diagnostics: Vec<kpi::diag::Diagnostic>) -> io::
     print_diagnostics(&mut io::stderr(), &diagnostics, terminal)
 }
 
-/// Passes cards on, noting whether any total is below `--fail-under`.
-struct FailUnder<S> {
+/// Passes cards on, counting those whose total is below `--fail-under` and listing
+/// the first of them on standard error as they pass.
+struct FailUnder<'a, S> {
     inner: S,
-    threshold: Option<rust_decimal::Decimal>,
-    below: bool,
+    threshold: Option<Decimal>,
+    below: usize,
+    lang: Lang,
+    progress: &'a Progress,
 }
 
-impl<S: Sink> Sink for FailUnder<S> {
+impl<S: Sink> Sink for FailUnder<'_, S> {
     fn card(&mut self, card: &CardData, scored: &ScoredCard) -> io::Result<()> {
-        self.below |= self.threshold.is_some_and(|n| scored.score.total < n);
+        if let Some(threshold) = self.threshold
+            && scored.score.total < threshold
+        {
+            self.below += 1;
+            if self.below <= LISTED_BELOW {
+                self.progress
+                    .note(&below(card, scored, threshold, self.lang));
+            }
+        }
         self.inner.card(card, scored)
+    }
+}
+
+/// `kpi: subject "华东办事处", period 2026-10: total 55.20 is below --fail-under 60`:
+/// the card named as diagnostics name it, the total as the output prints it.
+fn below(card: &CardData, scored: &ScoredCard, threshold: Decimal, lang: Lang) -> String {
+    let total = kpi::num::fixed(scored.score.total, 2);
+    match lang {
+        Lang::En => format!(
+            "kpi: {}: total {total} is below --fail-under {threshold}",
+            card.key.describe()
+        ),
+        Lang::Zh => format!(
+            "kpi: {}：总分 {total} 低于 --fail-under {threshold}",
+            describe_zh(card)
+        ),
+    }
+}
+
+/// `kpi: 3 more cards are below --fail-under 60, not listed`.
+fn unlisted(count: usize, threshold: Decimal, lang: Lang) -> String {
+    match (lang, count) {
+        (Lang::En, 1) => format!("kpi: 1 more card is below --fail-under {threshold}, not listed"),
+        (Lang::En, _) => {
+            format!("kpi: {count} more cards are below --fail-under {threshold}, not listed")
+        }
+        (Lang::Zh, _) => format!("kpi: 另有 {count} 张考核表低于 --fail-under {threshold}，未列出"),
+    }
+}
+
+/// `对象 "华东办事处"，期间 2026-10`: `CardKey::describe` in Chinese.
+fn describe_zh(card: &CardData) -> String {
+    let key = &card.key;
+    let kind = match key.kind {
+        PeriodKind::Month => "月度考核表",
+        PeriodKind::Quarter => "季度考核表",
+        PeriodKind::Half => "半年考核表",
+        PeriodKind::Year => "年度考核表",
+    };
+    let subject = quoted(&key.subject);
+    match (key.subject.is_empty(), key.period) {
+        (false, Some(period)) => format!("对象 {subject}，期间 {period}"),
+        (false, None) => format!("对象 {subject}，{kind}"),
+        (true, Some(period)) => format!("期间 {period}"),
+        (true, None) => kind.to_string(),
     }
 }
 

@@ -187,7 +187,9 @@ fn config_missing_file_from_the_command_line_and_environment() {
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
         String::from_utf8_lossy(&output.stderr),
-        "missing.toml: no such file\n"
+        "missing.toml: no such file (named by $KPI_CONFIG)\n  \
+         hint: fix $KPI_CONFIG, or unset it (unset KPI_CONFIG) to use ./kpi.toml or the \
+         built-in scorecard\n"
     );
 }
 

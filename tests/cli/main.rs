@@ -6,6 +6,7 @@ mod corpora;
 mod errors;
 mod locations;
 mod orders;
+mod output_choice;
 mod periods;
 mod regressions;
 mod reports;
