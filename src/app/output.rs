@@ -155,7 +155,13 @@ fn cannot_write(path: &Path, writing: Writing, error: &io::Error) -> anyhow::Err
         None => "the current folder".to_string(),
     };
     let why = match (error.kind(), writing) {
-        (io::ErrorKind::NotFound, Writing::Beside) => format!("{folder} does not exist"),
+        // Only when the folder really is missing: /proc says the same of a new file.
+        (io::ErrorKind::NotFound, Writing::Beside) if !folder_of(path).is_none_or(Path::is_dir) => {
+            format!("{folder} does not exist")
+        }
+        (io::ErrorKind::NotFound, Writing::Beside) => {
+            format!("{folder} does not take new files")
+        }
         (io::ErrorKind::NotADirectory, Writing::Beside) => {
             format!(
                 "{} is not a folder",

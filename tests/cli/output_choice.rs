@@ -311,34 +311,6 @@ fn an_output_that_is_a_folder_is_named() {
     );
 }
 
-#[cfg(unix)]
-#[test]
-fn a_folder_without_write_permission_is_named() {
-    use std::os::unix::fs::PermissionsExt;
-    let dir = Dir::new();
-    let data = month(&dir);
-    let locked = dir.join("locked");
-    std::fs::create_dir(&locked).unwrap();
-    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
-    if std::fs::write(locked.join("probe"), "").is_ok() {
-        // Root writes anywhere: the message is pinned by a unit test in src/app/output.rs.
-        eprintln!("skipped: this user can write in a read-only folder (root)");
-        return;
-    }
-    let result = run(&dir, &["score", "-o", "locked/r.csv", data]);
-    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
-    assert_eq!(
-        result,
-        (
-            1,
-            String::new(),
-            "kpi: error: cannot write locked/r.csv: no permission to create files in the folder \
-             locked\n"
-                .to_string()
-        )
-    );
-}
-
 // ---- --fail-under ----------------------------------------------------------------------
 
 #[test]
@@ -504,5 +476,23 @@ fn a_config_path_that_leads_nowhere_says_who_named_it() {
     assert_eq!(
         String::from_utf8_lossy(&output.stderr),
         "missing.toml: no such file (named by --config)\n"
+    );
+}
+
+/// A folder that exists but takes no new files (Linux's /proc answers "no such file")
+/// is not said to be missing.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_folder_that_takes_no_files_is_not_called_missing() {
+    let dir = Dir::new();
+    let data = month(&dir);
+    assert_eq!(
+        run(&dir, &["score", "-o", "/proc/r.csv", data]),
+        (
+            1,
+            String::new(),
+            "kpi: error: cannot write /proc/r.csv: the folder /proc does not take new files\n"
+                .to_string()
+        )
     );
 }
