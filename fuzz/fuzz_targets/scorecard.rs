@@ -14,7 +14,7 @@ use kpi::score::MissingPolicy;
 
 fn run(def: &kpi::model::Scorecard, settings: &Settings<'_>, bytes: &[u8]) -> (Vec<u8>, usize) {
     let inputs = vec![Input::Open { name: "fuzz.csv".into(), reader: Box::new(bytes) }];
-    let options = RenderOptions { lang: Lang::Zh, color: false, bom: false, date: String::new() };
+    let options = RenderOptions { lang: Lang::Zh, color: false, bom: false, date: String::new(), width: None };
     let mut sink = Rendered::new(Format::Csv, def, options, None, Vec::new());
     let outcome = pipeline::read(settings, inputs).expect("reading memory").finish(&mut sink).expect("writing memory");
     let errors = outcome.diagnostics.iter().filter(|d| d.is_error()).count();

@@ -185,7 +185,16 @@ pub fn render_options(
         color: format == crate::app::args::FormatArg::Table && use_color(out.output.is_none()),
         bom: out.bom,
         date: today(),
+        width: terminal_width(out.output.is_none()),
     }
+}
+
+/// The width of the terminal that standard output is, when output goes there.
+pub fn terminal_width(to_stdout: bool) -> Option<u16> {
+    if !to_stdout || !io::stdout().is_terminal() {
+        return None;
+    }
+    terminal_size::terminal_size_of(io::stdout()).map(|(w, _)| w.0)
 }
 
 /// The pipeline's settings, resolved once from the command line.

@@ -2,7 +2,10 @@
 
 use std::io::{self, Write};
 
-use super::{EXIT_INVALID, EXIT_OK, lang_of, load_config, print_diagnostics, stderr_is_terminal};
+use super::{
+    EXIT_INVALID, EXIT_OK, lang_of, load_config, print_diagnostics, stderr_is_terminal,
+    terminal_width,
+};
 use crate::app::args::TargetsArgs;
 use kpi::report::render::targets;
 
@@ -16,7 +19,7 @@ pub fn run(args: &TargetsArgs) -> anyhow::Result<i32> {
     };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    targets::write(&def, lang_of(args.lang), &mut out)?;
+    targets::write(&def, lang_of(args.lang), terminal_width(true), &mut out)?;
     out.flush()?;
     Ok(EXIT_OK)
 }

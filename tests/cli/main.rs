@@ -13,3 +13,4 @@ mod reports;
 mod score;
 mod sheets;
 mod util;
+mod width;

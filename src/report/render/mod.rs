@@ -42,6 +42,9 @@ pub struct RenderOptions {
     pub bom: bool,
     /// The day a report is made (`YYYY-MM-DD`), shown in HTML.
     pub date: String,
+    /// The terminal's width, when tables go to one: they shrink their columns, then
+    /// wrap their words, to fit. `None` (a pipe, a file) keeps every table full width.
+    pub width: Option<u16>,
 }
 
 /// Renders a list of cards (without explanations).
@@ -215,8 +218,9 @@ impl<W: Write> Sink for Rendered<'_, W> {
     }
 }
 
-/// A terminal table in the house style; styled (band colours) only when `color`.
-pub(crate) fn new_table(color: bool) -> comfy_table::Table {
+/// A terminal table in the house style; styled (band colours) only when `color`;
+/// fitted to `width` when one is given.
+pub(crate) fn new_table(color: bool, width: Option<u16>) -> comfy_table::Table {
     let mut table = comfy_table::Table::new();
     table.load_style(comfy_table::presets::UTF8_FULL_CONDENSED);
     if color {
@@ -224,7 +228,22 @@ pub(crate) fn new_table(color: bool) -> comfy_table::Table {
     } else {
         table.force_no_tty();
     }
+    if let Some(width) = width {
+        table
+            .set_width(width)
+            .set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
+    }
     table
+}
+
+/// Keeps the `columns` (numbers) whole when a table is fitted to a width, so that the
+/// words of the other columns (names, bands) wrap instead.
+pub(crate) fn keep_whole(table: &mut comfy_table::Table, columns: impl IntoIterator<Item = usize>) {
+    for column in columns {
+        if let Some(column) = table.column_mut(column) {
+            column.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+        }
+    }
 }
 
 /// The human words of table and markdown output.

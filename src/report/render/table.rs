@@ -54,7 +54,7 @@ pub fn card(
     if !first {
         writeln!(out)?;
     }
-    let mut table = super::new_table(options.color);
+    let mut table = super::new_table(options.color, options.width);
     table.set_header(words(lang).headers.iter().map(|h| Cell::new(*h)));
     for (indicator, line) in def.indicators.iter().zip(&card.score.indicators) {
         table.add_row(cells(
@@ -68,6 +68,7 @@ pub fn card(
         card.score.band,
         options.color,
     ));
+    super::keep_whole(&mut table, [4, 5, 6]);
     writeln!(out, "{}", card_title(def, card, lang))?;
     writeln!(out, "{table}")?;
     for line in notes(def, card, explain, lang) {
@@ -108,6 +109,7 @@ mod tests {
             color,
             bom: false,
             date: String::new(),
+            width: None,
         };
         let mut out = Vec::new();
         super::card(&def, &card, &[], true, &options, &mut out).expect("rendering");

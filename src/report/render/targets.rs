@@ -121,9 +121,15 @@ fn method_note(indicator: &Indicator, lang: Lang) -> Option<String> {
     })
 }
 
-pub fn write(def: &Scorecard, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
+/// The definition as a table; fitted to `width` when one is given (a terminal).
+pub fn write(
+    def: &Scorecard,
+    lang: Lang,
+    width: Option<u16>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let w = words(lang);
-    let mut table = super::new_table(false);
+    let mut table = super::new_table(false, width);
     table.set_header(w.headers.iter().map(|h| Cell::new(*h)));
     for (n, indicator) in def.indicators.iter().enumerate() {
         let target = |k: PeriodKind| {

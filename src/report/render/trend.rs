@@ -151,7 +151,7 @@ fn table(
         if !first {
             writeln!(out)?;
         }
-        let mut table = super::new_table(options.color);
+        let mut table = super::new_table(options.color, options.width);
         let mut header = vec![Cell::new(words(lang).headers[0])];
         header.extend(
             trend
@@ -182,6 +182,7 @@ fn table(
         );
         table.add_row(change);
         writeln!(out, "{}", title(def, trend, lang))?;
+        super::keep_whole(&mut table, 1..=trend.periods.len());
         writeln!(out, "{table}")?;
         writeln!(out, "{}: {}", w.trend, sparkline_caption(trend))?;
     }
