@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::builder::TypedValueParser as _;
+use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 use kpi::period::PeriodKind;
 
@@ -84,7 +85,7 @@ Examples:
 #[derive(Debug, Args)]
 pub struct InputArgs {
     /// Data files: CSV, or .xlsx/.xls/.ods workbooks; `-` (or none) reads standard input.
-    #[arg(value_name = "FILE")]
+    #[arg(value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub files: Vec<String>,
 
     /// The scorecard definition [default: $KPI_CONFIG, else ./kpi.toml, else built in].
@@ -95,7 +96,10 @@ pub struct InputArgs {
     /// Finer data is rolled up into it; data without a period column is scored as this
     /// kind [default: each row's own period kind, or month]. `all`: every card the data
     /// supports (each month, each complete quarter and half, the year).
-    #[arg(short, long, value_name = "KIND", value_parser = parse_period)]
+    #[arg(short, long, value_name = "KIND", value_parser = Listed {
+        parse: parse_period,
+        values: &["month", "quarter", "half", "year", "all"],
+    })]
     pub period: Option<PeriodChoice>,
 
     /// What to do with an assessed indicator that has no value.
@@ -116,16 +120,19 @@ pub struct InputArgs {
     pub encoding: Option<EncodingArg>,
 
     /// The sheet of an .xlsx, .xls or .ods data file to read [default: the first].
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_hint = ValueHint::Other)]
     pub sheet: Option<String>,
 
     /// Field delimiter of data files: `,` `;` or `tab` [default: detected from the header].
-    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
+    #[arg(long, value_name = "CHAR", value_parser = Listed {
+        parse: parse_delimiter,
+        values: &[",", ";", "tab"],
+    })]
     pub delimiter: Option<u8>,
 
     /// Memory for rows before they are sorted in runs on disk (in $TMPDIR), such as
     /// 64M, 1G or 512K [default: 24M]. Output is the same whatever the size.
-    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, value_hint = ValueHint::Other)]
     pub memory: Option<usize>,
 
     /// No progress bar (one is drawn on a terminal when reading takes over a second).
@@ -170,7 +177,13 @@ pub struct ScoreArgs {
 
     /// Exit with status 3 when any scorecard's total is below N (0 to 100); the cards
     /// below it are listed on standard error.
-    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = parse_fail_under)]
+    #[arg(
+        long,
+        value_name = "N",
+        allow_negative_numbers = true,
+        value_parser = parse_fail_under,
+        value_hint = ValueHint::Other
+    )]
     pub fail_under: Option<rust_decimal::Decimal>,
 }
 
@@ -276,6 +289,37 @@ pub enum EncodingArg {
 pub enum PeriodChoice {
     Kind(PeriodKind),
     All,
+}
+
+/// A value parser with a list of the values to offer (shell completion, `--help`),
+/// though it accepts more than the list: the aliases of a period kind, say.
+#[derive(Clone)]
+struct Listed<T> {
+    parse: fn(&str) -> Result<T, String>,
+    values: &'static [&'static str],
+}
+
+impl<T: Clone + Send + Sync + 'static> clap::builder::TypedValueParser for Listed<T> {
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<T, clap::Error> {
+        self.parse.parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            self.values
+                .iter()
+                .map(|v| clap::builder::PossibleValue::new(*v)),
+        ))
+    }
 }
 
 fn parse_period(text: &str) -> Result<PeriodChoice, String> {

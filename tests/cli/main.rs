@@ -12,5 +12,6 @@ mod regressions;
 mod reports;
 mod score;
 mod sheets;
+mod shell;
 mod util;
 mod width;
