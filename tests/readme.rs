@@ -4,8 +4,8 @@
 //! with the file. A README that disagrees with the program fails here.
 //!
 //! A test binary of its own: the environment is pinned by setting this process's own
-//! (trycmd's defaults would override a session's `LANG=…`), which is sound only where
-//! no other test is starting processes at the same time.
+//! (trycmd's defaults would override a session's `LANG=…`); the standard library
+//! serialises that with the starting of processes, and nothing else here reads it.
 
 use std::path::{Path, PathBuf};
 
@@ -15,8 +15,8 @@ fn repository() -> PathBuf {
 
 #[test]
 fn every_console_session_in_the_readme_runs_as_shown() {
-    // SAFETY: no other thread of this test binary reads or writes the environment:
-    // the other tests here read files only.
+    // SAFETY: no other thread of this test binary writes the environment, and the
+    // processes they start take the standard library's environment lock.
     unsafe {
         std::env::set_var("LANG", "C");
         std::env::set_var("NO_COLOR", "1");
@@ -73,4 +73,77 @@ fn every_file_the_readme_shows_is_the_file_in_the_repository() {
 fn a_shown_file_is_found_with_its_content() {
     let shown = shown_files("text\n```csv file=a.csv\nx,y\n1,2\n```\n```sh\nls\n```\n");
     assert_eq!(shown, [("a.csv".to_string(), "x,y\n1,2\n".to_string())]);
+}
+
+/// The README's install block (```` ```sh install ````), as lines.
+fn install_lines() -> Vec<String> {
+    let readme = std::fs::read_to_string(repository().join("README.md")).expect("README.md");
+    let start = readme.find("```sh install\n").expect("an install block") + 14;
+    let end = start + readme[start..].find("```").expect("its end");
+    readme[start..end].lines().map(str::to_string).collect()
+}
+
+/// Runs `lines` in bash, in an empty home, with the test's `kpi` first on the PATH.
+fn in_a_fresh_home(lines: &[String]) -> (tempfile::TempDir, std::process::Output) {
+    let home = tempfile::tempdir().expect("a temporary home");
+    let bin = Path::new(env!("CARGO_BIN_EXE_kpi"))
+        .parent()
+        .expect("the binary's folder")
+        .to_path_buf();
+    let path = std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
+    .expect("a PATH");
+    let output = std::process::Command::new("bash")
+        .args(["-ec", &lines.join("\n")])
+        .env("HOME", home.path())
+        .env("PATH", path)
+        .env("MANPAGER", "cat")
+        .env("PAGER", "cat")
+        .env("MANWIDTH", "80")
+        .env_remove("MANPATH")
+        .output()
+        .expect("running bash");
+    (home, output)
+}
+
+#[test]
+fn the_install_lines_work_in_a_fresh_home() {
+    // All but `man` itself, which a machine may lack (the test below runs it).
+    let lines: Vec<String> = install_lines()
+        .into_iter()
+        .filter(|l| !l.starts_with("man "))
+        .collect();
+    let (home, output) = in_a_fresh_home(&lines);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for file in [
+        ".local/share/bash-completion/completions/kpi",
+        ".zfunc/_kpi",
+        ".config/fish/completions/kpi.fish",
+        ".local/share/man/man1/kpi.1",
+        ".local/share/man/man1/kpi-score.1",
+        ".local/share/man/man1/kpi-check.1",
+    ] {
+        let written =
+            std::fs::metadata(home.path().join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert!(written.len() > 100, "{file} is nearly empty");
+    }
+}
+
+#[test]
+#[ignore = "needs man (man-db)"]
+fn man_finds_the_installed_pages() {
+    let (_home, output) = in_a_fresh_home(&install_lines());
+    let shown = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(shown.contains("kpi score"), "{shown}");
+    assert!(shown.contains("--fail-under"), "{shown}");
 }

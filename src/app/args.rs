@@ -2,7 +2,6 @@
 
 use std::path::PathBuf;
 
-use clap::builder::TypedValueParser as _;
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 use kpi::period::PeriodKind;
@@ -68,17 +67,29 @@ Examples:
   kpi completions zsh > ~/.zfunc/_kpi
   kpi completions fish > ~/.config/fish/completions/kpi.fish")]
     Completions(CompletionsArgs),
-    /// Print the manual page (roff), for `man`.
+    /// Print a manual page (roff), for `man`, or write them all to a folder.
     #[command(after_help = "\
 Examples:
-  kpi man > ~/.local/share/man/man1/kpi.1 && man kpi")]
-    Man,
+  kpi man --dir ~/.local/share/man/man1      every page: kpi(1), kpi-score(1), ...
+  kpi man score | man -l -                   read kpi-score(1) without installing it")]
+    Man(ManArgs),
     /// Print the scorecard definition in force: weights, targets per period, thresholds.
     #[command(after_help = "\
 Examples:
   kpi targets                      the definition in force (./kpi.toml, $KPI_CONFIG or built in)
   kpi targets --lang zh -c my.toml")]
     Targets(TargetsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command whose page to print (score, check, ...) [default: kpi(1) itself].
+    #[arg(value_name = "COMMAND", value_hint = ValueHint::Other)]
+    pub command: Option<String>,
+
+    /// Write every page (kpi.1, kpi-score.1, ...) into DIR, made if missing, instead.
+    #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath, conflicts_with = "command")]
+    pub dir: Option<PathBuf>,
 }
 
 /// Where the scorecard and the data come from, and how to read them.

@@ -40,7 +40,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Targets(args) => targets::run(&args),
         Command::Trend(args) => trend::run(&args),
         Command::Completions(args) => shell::completions(args.shell),
-        Command::Man => shell::man(),
+        Command::Man(args) => shell::man(&args),
     };
     match result {
         Ok(code) => code,

@@ -45,3 +45,75 @@ fn bash_completes_option_values_and_files_only_where_files_go() {
         bash_offers("--encoding")
     );
 }
+
+/// `kpi man --dir` writes a page per command, each naming every option of its command,
+/// with the examples line for line (no-fill) as `--help` shows them.
+#[test]
+fn man_writes_a_page_per_command_with_every_option() {
+    let dir = Dir::new();
+    dir.kpi()
+        .args(["man", "--dir", "pages"])
+        .assert()
+        .success()
+        .stderr("wrote 8 manual pages to pages\n");
+    for (page, options) in [
+        ("kpi.1", &["--help", "--version"][..]),
+        (
+            "kpi-score.1",
+            &[
+                "--config",
+                "--period",
+                "--missing",
+                "--partial",
+                "--ignore-unknown",
+                "--encoding",
+                "--sheet",
+                "--delimiter",
+                "--memory",
+                "--quiet",
+                "--format",
+                "--output",
+                "--lang",
+                "--bom",
+                "--explain",
+                "--fail-under",
+            ],
+        ),
+        (
+            "kpi-check.1",
+            &["--config", "--strict", "--format", "--memory"],
+        ),
+        (
+            "kpi-trend.1",
+            &["--config", "--format", "--output", "--lang"],
+        ),
+        ("kpi-init.1", &["--force"]),
+        ("kpi-targets.1", &["--config", "--lang"]),
+        ("kpi-completions.1", &["--help"]),
+        ("kpi-man.1", &["--dir"]),
+    ] {
+        let text = dir.read(&format!("pages/{page}"));
+        for option in options {
+            assert!(
+                text.contains(&option.replace('-', "\\-")),
+                "{page} does not document {option}"
+            );
+        }
+    }
+    let score = dir.read("pages/kpi-score.1");
+    assert!(
+        score.contains(".SH EXAMPLES\n.nf\n  kpi score actuals.csv\n"),
+        "{score}"
+    );
+    assert!(score.contains("kpi score \\-\\-missing skip \\-\\-fail\\-under 60 offices.csv"));
+    // The page printed for a command is the one written for it.
+    let printed = dir.kpi().args(["man", "score"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&printed.stdout), score);
+    dir.kpi()
+        .args(["man", "bogus"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "no manual page for \"bogus\"; the commands are score, check, trend, init",
+        ));
+}
