@@ -346,6 +346,10 @@ impl Problems {
         }
     }
 
+    pub fn has_warnings(&self) -> bool {
+        self.list.iter().any(|d| !d.is_error())
+    }
+
     pub fn has_errors(&self) -> bool {
         self.list.iter().any(Diagnostic::is_error) || !self.unlisted.is_empty()
     }

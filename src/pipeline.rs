@@ -274,6 +274,11 @@ impl Reading<'_> {
         self.problems.has_errors()
     }
 
+    /// Whether a warning has been found so far (all of the readers' are, by now).
+    pub fn has_warnings(&self) -> bool {
+        self.problems.has_warnings()
+    }
+
     /// The second half of a run: cards made, rolled up, scored and handed to `sink`.
     pub fn finish(self, sink: &mut (dyn Sink + Send)) -> io::Result<Outcome> {
         let Reading {

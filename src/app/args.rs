@@ -186,6 +186,11 @@ pub struct ScoreArgs {
     #[arg(long)]
     pub explain: bool,
 
+    /// Warnings (values that look like fractions of 1, …) are errors too: exit 1, and
+    /// nothing is written.
+    #[arg(long)]
+    pub strict: bool,
+
     /// Exit with status 3 when any scorecard's total is below N (0 to 100); the cards
     /// below it are listed on standard error.
     #[arg(

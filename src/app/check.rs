@@ -29,6 +29,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
         Err(diagnostics) => (diagnostics, 1 + args.input.files.len()),
     };
     let files = files.max(1);
+    super::strictly(&mut diagnostics, args.strict);
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
     let stdout = io::stdout();
@@ -49,7 +50,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
         CheckFormat::Json => write_json(&mut out, &diagnostics, errors, warnings, files)?,
     }
     out.flush()?;
-    let failed = errors > 0 || (args.strict && warnings > 0);
+    let failed = errors > 0;
     Ok(if failed { EXIT_INVALID } else { EXIT_OK })
 }
 

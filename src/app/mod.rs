@@ -197,6 +197,15 @@ pub fn terminal_width(to_stdout: bool) -> Option<u16> {
     terminal_size::terminal_size_of(io::stdout()).map(|(w, _)| w.0)
 }
 
+/// Under `--strict`, warnings are errors, and are shown as such.
+pub fn strictly(diagnostics: &mut [Diagnostic], strict: bool) {
+    if strict {
+        for d in diagnostics {
+            d.severity = kpi::diag::Severity::Error;
+        }
+    }
+}
+
 /// The pipeline's settings, resolved once from the command line.
 pub fn settings<'a>(def: &'a Scorecard, input: &InputArgs) -> Settings<'a> {
     Settings {

@@ -93,7 +93,7 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
     let names: Vec<String> = inputs.iter().map(|i| i.name().to_string()).collect();
     let reading = pipeline::read(&settings, inputs)?;
     progress.reading_done();
-    if reading.has_errors() {
+    if reading.has_errors() || (args.strict && reading.has_warnings()) {
         // Every problem is still looked for, but no card is written.
         out.abandon();
         let outcome = reading.finish(&mut Discard)?;
@@ -122,7 +122,10 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
         ..
     } = sink;
     drop(progress);
-    let failed = outcome.diagnostics.iter().any(|d| d.is_error());
+    let failed = outcome
+        .diagnostics
+        .iter()
+        .any(|d| d.is_error() || args.strict);
     let out = rendered.end(failed)?;
     if failed {
         out.abandon();
@@ -141,6 +144,7 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
 
 /// Prints the run's problems and warnings on standard error.
 fn report(args: &ScoreArgs, mut diagnostics: Vec<kpi::diag::Diagnostic>) -> io::Result<()> {
+    super::strictly(&mut diagnostics, args.strict);
     let terminal = stderr_is_terminal();
     if terminal {
         with_snippets(&mut diagnostics, &args.input);

@@ -756,7 +756,8 @@ impl FileReader<'_, '_> {
         match parse_value(text, &indicator.unit) {
             Ok(value) => {
                 if let Some(value) = value {
-                    self.fractions.see(i, value, loc);
+                    let percent_sign = text.contains(['%', '％']);
+                    self.fractions.see(i, value, percent_sign, loc);
                 }
                 Observation {
                     value,
@@ -780,33 +781,34 @@ impl FileReader<'_, '_> {
         }
     }
 
-    /// A `%` indicator whose values in the file are all at most 1 while its target is
-    /// above 1: `0.95` written for 95%.
+    /// One warning per `%` indicator with values in this file that look like fractions
+    /// of 1 (`0.95` written for 95%), naming the largest and counting the rest.
     fn fraction_warnings(&mut self) {
         for (i, indicator) in self.def.indicators.iter().enumerate() {
-            let (Some(target), Some((example, loc))) =
-                (self.fractions.target[i], self.fractions.example[i])
-            else {
+            let Some((example, loc)) = self.fractions.example[i] else {
                 continue;
             };
-            if !self.fractions.small[i] {
-                continue;
-            }
             let shown = example.normalize();
             let percent = (example * Decimal::ONE_HUNDRED).normalize();
+            let more = match self.fractions.count[i] - 1 {
+                0 => String::new(),
+                1 => ", as does 1 more value of it in this file".to_string(),
+                n => format!(", as do {n} more values of it in this file"),
+            };
             self.problems.push(
                 Diagnostic::warning(
                     self.problems.path,
                     loc.line,
                     loc.col,
                     format!(
-                        "every value of `{}` is at most 1 while its target is {}: {shown} looks like a fraction",
-                        indicator.id,
-                        target.normalize()
+                        "{shown} for `{}` looks like a fraction of 1 ({percent}%){more}",
+                        indicator.id
                     ),
                 )
                 .with_offset(loc.offset)
-                .with_hint(Some(format!("values of a % indicator are percentages; write {percent} or {percent}%"))),
+                .with_hint(Some(format!(
+                    "a % indicator's values are percentages: {shown} means {shown}%; write {percent} or {percent}% if that is what it is"
+                ))),
             );
         }
     }
@@ -832,46 +834,68 @@ fn unknown_column(def: &Scorecard, cell: &str, long: bool) -> (String, Option<St
     }
 }
 
-/// Per `%` indicator whose target is above 1: whether every plain value of the file
-/// is at most 1, and the largest non-zero one (the first of equals), to show.
+/// Per `%` indicator: the ranges where its values are expected (between worst and best
+/// of each period kind, or within 50% of the target where either is absent), and the
+/// plain values of a file (no `%` sign, no `a/b`) with 0 < |v| ≤ 1 that land in one of
+/// them once multiplied by 100: a count, and the largest (the first of equals) to show,
+/// so that the words do not depend on the order of the rows.
 struct Fractions {
-    target: Vec<Option<Decimal>>,
-    small: Vec<bool>,
+    ranges: Vec<Vec<(Decimal, Decimal)>>,
+    count: Vec<usize>,
     example: Vec<Option<(Decimal, Loc)>>,
 }
 
 impl Fractions {
     fn new(def: &Scorecard) -> Fractions {
-        let target: Vec<Option<Decimal>> = def
+        let half = Decimal::new(5, 1);
+        let ranges: Vec<Vec<(Decimal, Decimal)>> = def
             .indicators
             .iter()
             .map(|i| {
                 if i.unit != "%" {
-                    return None;
+                    return Vec::new();
                 }
                 PeriodKind::ALL
                     .iter()
                     .filter_map(|&k| i.thresholds(k))
-                    .map(|t| t.target)
-                    .find(|t| *t > Decimal::ONE)
+                    .map(|t| {
+                        let (a, b) = match (t.worst, t.best) {
+                            (Some(worst), Some(best)) => (worst, best),
+                            _ => (
+                                t.target - t.target.abs() * half,
+                                t.target + t.target.abs() * half,
+                            ),
+                        };
+                        (a.min(b), a.max(b))
+                    })
+                    .collect()
             })
             .collect();
-        let n = target.len();
+        let n = ranges.len();
         Fractions {
-            small: target.iter().map(Option::is_some).collect(),
-            target,
+            ranges,
+            count: vec![0; n],
             example: vec![None; n],
         }
     }
 
-    fn see(&mut self, i: usize, value: Value, loc: Loc) {
-        if !self.small[i] || value.parts.is_some() {
+    fn see(&mut self, i: usize, value: Value, percent_sign: bool, loc: Loc) {
+        if self.ranges[i].is_empty() || percent_sign || value.parts.is_some() {
             return;
         }
         let size = value.amount.abs();
-        if size > Decimal::ONE {
-            self.small[i] = false;
-        } else if !size.is_zero() && self.example[i].is_none_or(|(e, _)| size > e.abs()) {
+        if size.is_zero() || size > Decimal::ONE {
+            return;
+        }
+        let scaled = value.amount * Decimal::ONE_HUNDRED;
+        if !self.ranges[i]
+            .iter()
+            .any(|&(lo, hi)| lo <= scaled && scaled <= hi)
+        {
+            return;
+        }
+        self.count[i] += 1;
+        if self.example[i].is_none_or(|(e, _)| size > e.abs()) {
             self.example[i] = Some((value.amount, loc));
         }
     }

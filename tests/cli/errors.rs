@@ -428,9 +428,68 @@ fn check_warns_of_fractions_and_strict_fails_on_warnings() {
     let scored = run(files, &["score", "-f", "csv", "--missing", "skip", "d.csv"]);
     assert!(
         scored.starts_with("exit 0\n")
-            && scored.contains("warning: every value of `repair_timeliness`"),
+            && scored.contains("warning: 0.95 for `repair_timeliness` looks like a fraction"),
         "{scored}"
     );
+}
+
+/// The warning covers every `%` indicator, small targets too: a plain value of at most
+/// 1 whose hundredfold lies between worst and best (or within 50% of the target) is
+/// counted, one warning per indicator and file; a value with `%`, a ratio, or one that
+/// is plausible as written is not. `--strict` makes them errors in `score` too.
+#[test]
+fn fractions_of_1_are_counted_per_indicator_and_file() {
+    let files: &[(&str, &[u8])] = &[(
+        "d.csv",
+        "subject,indicator,actual\n\
+         a,服务费用率,0.0088\n\
+         b,服务费用率,0.009\n\
+         c,服务费用率,0.88\n\
+         a,报修处理及时率,0.5\n\
+         b,报修处理及时率,0.96%\n\
+         c,报修处理及时率,96/100\n"
+            .as_bytes(),
+    )];
+    assert_eq!(
+        run(files, &["check", "--missing", "skip", "d.csv"]),
+        "exit 0\n\
+         d.csv:3:9: warning: 0.009 for `service_cost_rate` looks like a fraction of 1 (0.9%), as does 1 more value of it in this file\n\
+         \x20 hint: a % indicator's values are percentages: 0.009 means 0.009%; write 0.9 or 0.9% if that is what it is\n\
+         0 errors, 1 warning in 1 file\n"
+    );
+    let strict = run(
+        files,
+        &[
+            "score",
+            "--strict",
+            "-f",
+            "csv",
+            "--missing",
+            "skip",
+            "d.csv",
+        ],
+    );
+    assert_eq!(
+        strict,
+        "exit 1\n\
+         d.csv:3:9: 0.009 for `service_cost_rate` looks like a fraction of 1 (0.9%), as does 1 more value of it in this file\n\
+         \x20 hint: a % indicator's values are percentages: 0.009 means 0.009%; write 0.9 or 0.9% if that is what it is\n"
+    );
+    let dir = crate::util::Dir::new();
+    dir.write("d.csv", files[0].1);
+    dir.kpi()
+        .args([
+            "score",
+            "--strict",
+            "--missing",
+            "skip",
+            "-o",
+            "out.csv",
+            "d.csv",
+        ])
+        .assert()
+        .code(1);
+    assert!(!dir.join("out.csv").exists(), "--strict wrote a file");
 }
 
 #[test]
