@@ -335,7 +335,9 @@ fn spilling_leaves_nothing_in_the_temporary_folder() {
     }
 }
 
-/// Ctrl-C while rows are being read (and spilled): nothing is left behind.
+/// Ctrl-C while rows are being read (and spilled): nothing is left behind, neither the
+/// spilled runs in $TMPDIR nor the temporary file of `--output` (made beside it before
+/// anything is read) nor the output itself.
 #[cfg(unix)]
 #[test]
 fn an_interrupted_run_leaves_nothing_behind() {
