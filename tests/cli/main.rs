@@ -12,4 +12,5 @@ mod regressions;
 mod reports;
 mod score;
 mod sheets;
+mod template;
 mod util;
