@@ -17,6 +17,8 @@ Examples:
   kpi check actuals.csv                      report every problem in the config and data
   kpi init                                   write the built-in scorecard to ./kpi.toml to edit
   kpi targets                                show the scorecard in force
+  kpi template --subject 华东办事处 --period 2026-11 -o 11月.xlsx
+                                             a form to fill in with the month's actuals
 
 Exit status: 0 success, 1 invalid config or data, 2 usage error, 3 a total below --fail-under.";
 
@@ -79,6 +81,10 @@ Examples:
   kpi targets                      the definition in force (./kpi.toml, $KPI_CONFIG or built in)
   kpi targets --lang zh -c my.toml")]
     Targets(TargetsArgs),
+    /// Write the data-entry form: one row per subject, period and assessed indicator,
+    /// with its unit and target, and an empty actual cell to fill in (CSV or xlsx).
+    #[command(after_help = crate::app::template::AFTER_HELP)]
+    Template(crate::app::template::TemplateArgs),
 }
 
 #[derive(Debug, Args)]

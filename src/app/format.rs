@@ -128,7 +128,7 @@ pub fn output_format(
 }
 
 /// A usage error of `kpi <command>`, with that command's usage line.
-fn usage(command: &str, kind: ErrorKind, message: String) -> clap::Error {
+pub fn usage(command: &str, kind: ErrorKind, message: String) -> clap::Error {
     let mut cli = Cli::command();
     cli.build();
     match cli.find_subcommand_mut(command) {

@@ -23,6 +23,7 @@ pub mod progress;
 pub mod score;
 pub mod shell;
 pub mod targets;
+pub mod template;
 pub mod trend;
 
 /// Exit statuses (SPEC §8).
@@ -39,6 +40,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Init(args) => init::run(&args),
         Command::Targets(args) => targets::run(&args),
         Command::Trend(args) => trend::run(&args),
+        Command::Template(args) => template::run(&args),
         Command::Completions(args) => shell::completions(args.shell),
         Command::Man(args) => shell::man(&args),
     };

@@ -20,7 +20,20 @@ pub enum HeaderCell {
     /// `indicator` or `actual` without the other: a long file needs both.
     Misplaced(Column),
     Indicator(usize),
+    /// A column for people (`unit`, `target`, `note`): read past, never scored.
+    Info,
     Unknown,
+}
+
+/// Columns for people (SPEC §5): information beside the values, ignored when scoring,
+/// in either layout. ASCII-case-insensitive, as every header name is.
+pub const INFO_COLUMNS: [&str; 7] = ["unit", "单位", "target", "目标", "note", "备注", "说明"];
+
+/// Whether a header cell names a column for people.
+pub fn is_info(cell: &str) -> bool {
+    INFO_COLUMNS
+        .iter()
+        .any(|name| name.eq_ignore_ascii_case(cell))
 }
 
 /// Whether a header (trimmed cells) is of the long layout: `indicator` and `actual`.
@@ -38,6 +51,7 @@ pub fn classify(def: &Scorecard, cell: &str, long: bool) -> HeaderCell {
             HeaderCell::Misplaced(column)
         }
         Some(column) => HeaderCell::Known(column),
+        None if is_info(cell) => HeaderCell::Info,
         None if long => HeaderCell::Unknown,
         None => def
             .find(cell)
@@ -109,6 +123,19 @@ pub fn cell_starts(text: &[u8], start: usize, delimiter: u8, limit: usize) -> Ve
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn columns_for_people_are_read_past_in_either_layout() {
+        let def = crate::read::config::parse(crate::read::config::BUILTIN, "builtin")
+            .expect("the built-in scorecard");
+        for cell in [
+            "unit", "Unit", "单位", "target", "TARGET", "目标", "note", "备注", "说明",
+        ] {
+            assert_eq!(classify(&def, cell, true), HeaderCell::Info, "{cell}");
+            assert_eq!(classify(&def, cell, false), HeaderCell::Info, "{cell}");
+        }
+        assert_eq!(classify(&def, "targets", true), HeaderCell::Unknown);
+    }
 
     #[test]
     fn the_delimiter_comes_from_the_first_non_blank_line() {

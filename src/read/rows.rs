@@ -472,6 +472,7 @@ impl FileReader<'_, '_> {
                     Role::Known(column)
                 }
                 HeaderCell::Indicator(i) => Role::Indicator(i),
+                HeaderCell::Info => Role::Ignored,
                 HeaderCell::Unknown if self.options.ignore_unknown => Role::Ignored,
                 HeaderCell::Unknown if self.problems.is_full() => {
                     self.problems.suppressed += 1;

@@ -2,4 +2,5 @@
 
 pub mod explain;
 pub mod render;
+pub mod template;
 pub mod trend;

@@ -247,7 +247,7 @@ fn nothing_to_score_names_the_subject_and_period() {
 
 #[test]
 fn unknown_indicators_and_columns_suggest_a_name() {
-    insta::assert_snapshot!(score_csv("indicator,actual,note\ncomplaint,1,x\n", &[]));
+    insta::assert_snapshot!(score_csv("indicator,actual,remark\ncomplaint,1,x\n", &[]));
     insta::assert_snapshot!(score_csv(
         "subject,complaint,repair_timelines\na,1,2\n",
         &[]

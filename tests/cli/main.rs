@@ -13,5 +13,6 @@ mod reports;
 mod score;
 mod sheets;
 mod shell;
+mod template;
 mod util;
 mod width;

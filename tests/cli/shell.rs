@@ -55,7 +55,7 @@ fn man_writes_a_page_per_command_with_every_option() {
         .args(["man", "--dir", "pages"])
         .assert()
         .success()
-        .stderr("wrote 8 manual pages to pages\n");
+        .stderr("wrote 9 manual pages to pages\n");
     for (page, options) in [
         ("kpi.1", &["--help", "--version"][..]),
         (
@@ -91,6 +91,10 @@ fn man_writes_a_page_per_command_with_every_option() {
         ("kpi-targets.1", &["--config", "--lang"]),
         ("kpi-completions.1", &["--help"]),
         ("kpi-man.1", &["--dir"]),
+        (
+            "kpi-template.1",
+            &["--subject", "--subjects", "--period", "--year", "--lang"],
+        ),
     ] {
         let text = dir.read(&format!("pages/{page}"));
         for option in options {

@@ -25,7 +25,7 @@ pub const HEADER: [&str; 10] = [
 /// A text cell as the CSV writer writes it: quoted where it must be (a delimiter, a
 /// quote or a line end inside), quotes doubled. Made by hand, twice per card: a CSV
 /// writer per cell cost a sixth of a run in allocations.
-fn field(text: &str) -> String {
+pub(crate) fn field(text: &str) -> String {
     if !text.contains([',', '"', '\n', '\r']) {
         return text.to_string();
     }

@@ -18,6 +18,7 @@ pub mod json;
 pub mod markdown;
 pub mod table;
 pub mod targets;
+pub mod template;
 pub mod trend;
 pub mod xlsx;
 

@@ -68,7 +68,7 @@ fn header(lang: Lang) -> [&'static str; 10] {
 
 /// A number format that shows a value with its unit and keeps the cell a number:
 /// `General"%"` (a literal %, not Excel's × 100), `General" 次/台"`.
-fn unit_format(unit: &str) -> String {
+pub(crate) fn unit_format(unit: &str) -> String {
     // A quote or backslash cannot stand inside a quoted literal of a number format.
     let unit: String = unit.chars().filter(|c| !matches!(c, '"' | '\\')).collect();
     match unit.as_str() {
@@ -79,7 +79,7 @@ fn unit_format(unit: &str) -> String {
 }
 
 /// Rows in a worksheet, Excel's limit.
-const MAX_ROWS: u32 = 1_048_576;
+pub(crate) const MAX_ROWS: u32 = 1_048_576;
 
 fn band_fill(band: Band) -> Option<Color> {
     match band {
@@ -92,7 +92,7 @@ fn band_fill(band: Band) -> Option<Color> {
 }
 
 /// The double nearest an exact decimal (the file format stores doubles).
-fn double(value: Decimal) -> f64 {
+pub(crate) fn double(value: Decimal) -> f64 {
     plain(value).parse().unwrap_or_default()
 }
 
