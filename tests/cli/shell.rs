@@ -55,7 +55,7 @@ fn man_writes_a_page_per_command_with_every_option() {
         .args(["man", "--dir", "pages"])
         .assert()
         .success()
-        .stderr("wrote 8 manual pages to pages\n");
+        .stderr("wrote 9 manual pages to pages\n");
     for (page, options) in [
         ("kpi.1", &["--help", "--version"][..]),
         (
@@ -87,6 +87,13 @@ fn man_writes_a_page_per_command_with_every_option() {
             "kpi-trend.1",
             &["--config", "--format", "--output", "--lang"],
         ),
+        (
+            "kpi-rank.1",
+            &[
+                "--config", "--period", "--format", "--output", "--lang", "--top", "--bottom",
+                "--grades",
+            ],
+        ),
         ("kpi-init.1", &["--force"]),
         ("kpi-targets.1", &["--config", "--lang"]),
         ("kpi-completions.1", &["--help"]),
@@ -114,6 +121,6 @@ fn man_writes_a_page_per_command_with_every_option() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains(
-            "no manual page for \"bogus\"; the commands are score, check, trend, init",
+            "no manual page for \"bogus\"; the commands are score, check, trend, rank, init",
         ));
 }
