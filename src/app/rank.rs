@@ -18,26 +18,17 @@ pub fn run(args: &RankArgs) -> anyhow::Result<i32> {
     let lang = lang_of(args.out.lang);
     let chosen = output_format(&args.out, "rank", lang)?;
     let format = format_of(chosen);
-    if matches!(format, Format::Html | Format::Xlsx) {
-        let message = super::say(
+    if matches!(format, Format::Html | Format::Xlsx) && args.out.output.is_none() {
+        super::usage_error(
             lang,
-            "kpi rank writes table, csv, json or markdown (html and xlsx are not written yet)",
-            "kpi rank 只输出 table、csv、json 或 markdown（尚不支持 html 和 xlsx）",
+            super::say(
+                lang,
+                "--format html and xlsx write a file; give it with --output PATH",
+                "--format html 和 xlsx 生成文件，请用 --output PATH 指定",
+            )
+            .into(),
+            None,
         );
-        // When the extension chose the format, say so: the user never wrote html.
-        let hint = match (&args.out.format, &args.out.output) {
-            (None, Some(output)) => Some(format!(
-                "--output {} {}",
-                output.display(),
-                super::say(
-                    lang,
-                    "chose it by its extension; name the file .txt, .csv, .json or .md",
-                    "按扩展名选了这个格式；请把文件名改为 .txt、.csv、.json 或 .md"
-                )
-            )),
-            _ => None,
-        };
-        super::usage_error(lang, message.into(), hint);
         return Ok(super::EXIT_USAGE);
     }
     let rank = RankOptions {

@@ -21,7 +21,12 @@ target = 100
 "#;
 
 fn run(dir: &Dir, args: &[&str]) -> (i32, String, String) {
-    let output = dir.kpi().args(args).output().expect("running kpi");
+    let output = dir
+        .kpi()
+        .env("SOURCE_DATE_EPOCH", "1795000000")
+        .args(args)
+        .output()
+        .expect("running kpi");
     (
         output.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -260,23 +265,71 @@ fn top_and_bottom_keep_ties_at_the_edge_and_the_distribution_stays_over_all() {
 }
 
 #[test]
-fn html_and_xlsx_are_not_written_yet() {
+fn html_and_xlsx_need_an_output_file() {
     let dir = Dir::new();
     two_months(&dir);
-    assert_eq!(
-        run(&dir, &["rank", "-o", "r.html", "d.csv"]),
-        (
-            2,
-            String::new(),
-            "kpi: error: kpi rank writes table, csv, json or markdown (html and xlsx are not \
-             written yet)\n  hint: --output r.html chose it by its extension; name the file \
-             .txt, .csv, .json or .md\n"
-                .to_string()
-        )
+    for format in ["html", "xlsx"] {
+        assert_eq!(
+            run(&dir, &["rank", "-f", format, "d.csv"]),
+            (
+                2,
+                String::new(),
+                "kpi: error: --format html and xlsx write a file; give it with --output PATH\n"
+                    .to_string()
+            )
+        );
+    }
+}
+
+#[test]
+fn the_workbook_holds_the_league_the_distribution_and_the_grades() {
+    use calamine::{Data, Reader};
+    let dir = Dir::new();
+    two_months(&dir);
+    let (code, stdout, stderr) = run(
+        &dir,
+        &[
+            "rank",
+            "--grades",
+            "A:20,B:70,C:10",
+            "-o",
+            "r.xlsx",
+            "d.csv",
+        ],
     );
-    let (code, _, _) = run(&dir, &["rank", "-f", "xlsx", "-o", "r.xlsx", "d.csv"]);
-    assert_eq!(code, 2);
-    assert!(!dir.join("r.html").exists() && !dir.join("r.xlsx").exists());
+    assert_eq!((code, stdout.as_str()), (0, ""), "{stderr}");
+    let mut workbook = calamine::open_workbook_auto(dir.join("r.xlsx")).expect("a workbook");
+    assert_eq!(workbook.sheet_names(), ["Ranking", "Distribution", "Grade"]);
+    let text = |cell: &Data| match cell {
+        Data::Empty => String::new(),
+        Data::Float(f) => format!("{f}"),
+        other => other.to_string(),
+    };
+    let rows = |workbook: &mut calamine::Sheets<_>, name: &str| -> Vec<String> {
+        let range = workbook.worksheet_range(name).expect("a sheet");
+        range
+            .rows()
+            .map(|r| r.iter().map(text).collect::<Vec<_>>().join(","))
+            .collect()
+    };
+    let ranking = rows(&mut workbook, "Ranking");
+    assert_eq!(ranking[0], "Period,Rank,Subject,Total,Band,Change,Grade");
+    assert_eq!(
+        ranking[6],
+        "2026-11,2,North office,72.31,exceeds target,2.31,B"
+    );
+    assert_eq!(
+        ranking[7],
+        "2026-11,2,South office,72.31,exceeds target,-7.69,B"
+    );
+    assert_eq!(ranking[9], "2026-11,5,华东办事处,55.2,below target,,B");
+    let distribution = rows(&mut workbook, "Distribution");
+    assert_eq!(
+        distribution[1],
+        "2026-10,4,1,25,2,50,1,25,0,0,61.05,67.76,75,82.78,91.1,75.54"
+    );
+    let grades = rows(&mut workbook, "Grade");
+    assert_eq!(grades[4], "2026-11,A,20,1,20");
 }
 
 #[test]
@@ -343,4 +396,12 @@ fn golden_rank_formats() {
     );
     insta::assert_snapshot!("rank_csv", with(&["-f", "csv", grades[0], grades[1]]));
     insta::assert_snapshot!("rank_json", with(&["-f", "json", grades[0], grades[1]]));
+    let (code, _, stderr) = run(
+        &dir,
+        &[
+            "rank", "--lang", "zh", "-o", "r.html", grades[0], grades[1], "q.csv",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    insta::assert_snapshot!("rank_html", dir.read("r.html"));
 }

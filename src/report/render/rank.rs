@@ -1,6 +1,8 @@
 //! `kpi rank` output: per period, the league table and the distribution of totals, as
-//! a terminal table, Markdown, CSV (the league tables) or JSON (both). The sink keeps
-//! each card's total only; everything is written once the last card has come.
+//! a terminal table, Markdown, CSV (the league tables), JSON (both), an HTML report (a
+//! page per period with a histogram) or a workbook (league tables, distribution and
+//! grades on their own sheets). The sink keeps each card's total only; everything is
+//! written once the last card has come.
 
 use std::io::{self, Write};
 
@@ -237,7 +239,7 @@ fn grade_rows(league: &League, options: &RankOptions) -> Vec<[String; 4]> {
         .collect()
 }
 
-/// Writes every league in `format` (table, markdown, csv or json).
+/// Writes every league in `format`.
 pub fn write(
     format: Format,
     def: &Scorecard,
@@ -255,7 +257,9 @@ pub fn write(
             }
             Ok(())
         }
-        Format::Table | Format::Html | Format::Xlsx => {
+        Format::Html => html(def, leagues, rank, options, out),
+        Format::Xlsx => xlsx(leagues, rank, options, out),
+        Format::Table => {
             for (i, league) in leagues.iter().enumerate() {
                 table(def, league, i == 0, rank, options, out)?;
             }
@@ -609,4 +613,468 @@ fn json(leagues: &[League], rank: &RankOptions, out: &mut dyn Write) -> io::Resu
     let text = serde_json::to_string_pretty(&JsonDocument { rankings })?;
     out.write_all(text.as_bytes())?;
     out.write_all(b"\n")
+}
+
+/// HTML: one printable A4 page per period — a histogram of the totals with the band
+/// thresholds, the league table with band colours, the distribution and the grades —
+/// in one self-contained file (inline CSS and SVG, no script), styled as the score
+/// report.
+fn html(
+    def: &Scorecard,
+    leagues: &[League],
+    rank: &RankOptions,
+    options: &RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    use super::html::{STYLE, band_class, escape};
+    let lang = options.lang;
+    let w = rank_words(lang);
+    let lang_attr = match lang {
+        Lang::En => "en",
+        Lang::Zh => "zh-CN",
+    };
+    writeln!(out, "<!DOCTYPE html>")?;
+    writeln!(out, "<html lang=\"{lang_attr}\">")?;
+    writeln!(out, "<head>")?;
+    writeln!(out, "<meta charset=\"utf-8\">")?;
+    writeln!(
+        out,
+        "<title>{} · {}</title>",
+        escape(def.title(lang)),
+        w.ranking
+    )?;
+    writeln!(
+        out,
+        "<style>{STYLE}svg .bar.all {{ fill: #8c959f; }}</style>"
+    )?;
+    writeln!(out, "</head>")?;
+    writeln!(out, "<body>")?;
+    let cells = |out: &mut dyn Write, tag: &str, cells: &[(String, &str)]| -> io::Result<()> {
+        write!(out, "<tr>")?;
+        for (text, class) in cells {
+            if class.is_empty() {
+                write!(out, "<{tag}>{}</{tag}>", escape(text))?;
+            } else {
+                write!(out, "<{tag} class=\"{class}\">{}</{tag}>", escape(text))?;
+            }
+        }
+        writeln!(out, "</tr>")
+    };
+    for league in leagues {
+        writeln!(out, "<section class=\"page\">")?;
+        writeln!(out, "<h1>{}</h1>", escape(def.title(lang)))?;
+        let heading = title(def, league, lang);
+        let heading = heading
+            .strip_prefix(def.title(lang))
+            .map_or(heading.as_str(), |rest| rest.trim_start_matches(" · "));
+        writeln!(out, "<h2>{}</h2>", escape(heading))?;
+        histogram(def, league, lang, out)?;
+        writeln!(out, "<table>")?;
+        let header = league_header(league, rank, lang);
+        write!(out, "<tr>")?;
+        for (name, _) in &header {
+            write!(out, "<th>{}</th>", escape(name))?;
+        }
+        writeln!(out, "</tr>")?;
+        let shown = shown(league, rank);
+        for standing in &shown {
+            let line = league_line(league, standing, rank, lang);
+            let row: Vec<(String, &str)> = line
+                .into_iter()
+                .zip(&header)
+                .enumerate()
+                .map(|(j, (text, (_, number)))| {
+                    let class = if j == 3 {
+                        band_class(standing.band)
+                    } else if *number {
+                        "num"
+                    } else {
+                        ""
+                    };
+                    (text, class)
+                })
+                .collect();
+            cells(out, "td", &row)?;
+        }
+        writeln!(out, "</table>")?;
+        if let Some(note) = shown_note(shown.len(), league.standings.len(), lang) {
+            writeln!(out, "<p class=\"notes\">{}</p>", escape(&note))?;
+        }
+        writeln!(
+            out,
+            "<h2>{}</h2>",
+            escape(&distribution_title(league.distribution.count, lang))
+        )?;
+        writeln!(out, "<table>")?;
+        cells(
+            out,
+            "th",
+            &[w.band, w.count, w.share].map(|h| (h.to_string(), "")),
+        )?;
+        for ((band, _, _), row) in league
+            .distribution
+            .bands
+            .iter()
+            .zip(band_rows(league, lang))
+        {
+            let [name, count, share] = row;
+            cells(
+                out,
+                "td",
+                &[(name, band_class(*band)), (count, "num"), (share, "num")],
+            )?;
+        }
+        writeln!(out, "</table>")?;
+        writeln!(out, "<table>")?;
+        cells(out, "th", &w.statistics.map(|h| (h.to_string(), "")))?;
+        cells(out, "td", &statistics(league).map(|v| (v, "num")))?;
+        writeln!(out, "</table>")?;
+        let grades = grade_rows(league, rank);
+        if !grades.is_empty() {
+            writeln!(out, "<table>")?;
+            cells(
+                out,
+                "th",
+                &[w.grade, w.quota, w.count, w.share].map(|h| (h.to_string(), "")),
+            )?;
+            for [grade, quota, count, share] in grades {
+                cells(
+                    out,
+                    "td",
+                    &[(grade, ""), (quota, "num"), (count, "num"), (share, "num")],
+                )?;
+            }
+            writeln!(out, "</table>")?;
+        }
+        let generated = match lang {
+            Lang::En => "Generated",
+            Lang::Zh => "生成日期",
+        };
+        writeln!(out, "<footer>{generated} {}</footer>", options.date)?;
+        writeln!(out, "</section>")?;
+    }
+    writeln!(out, "</body>")?;
+    writeln!(out, "</html>")
+}
+
+/// The totals in ten bins of ten points (the last holds 100), bars to scale, with
+/// dashed lines at the band thresholds.
+fn histogram(def: &Scorecard, league: &League, lang: Lang, out: &mut dyn Write) -> io::Result<()> {
+    use super::html::escape;
+    use rust_decimal::prelude::ToPrimitive;
+    const LEFT: u32 = 30;
+    const WIDTH: u32 = 500;
+    const HEIGHT: u32 = 120;
+    // Room above the tallest bar for its count.
+    const TOP: u32 = 14;
+    let mut bins = [0u64; 10];
+    for standing in &league.standings {
+        let bin = (standing.total / Decimal::TEN)
+            .floor()
+            .to_usize()
+            .unwrap_or(0)
+            .min(9);
+        bins[bin] += 1;
+    }
+    let most = bins.iter().copied().max().unwrap_or(1).max(1);
+    let x = |points: Decimal| -> String {
+        let scaled = points * Decimal::from(WIDTH) / Decimal::ONE_HUNDRED;
+        plain(crate::num::round_half_up(scaled, 2))
+    };
+    writeln!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"100%\" viewBox=\"0 0 {} {}\" role=\"img\">",
+        LEFT + WIDTH + 20,
+        TOP + HEIGHT + 34
+    )?;
+    let bin_width = WIDTH / 10;
+    for (i, count) in bins.iter().enumerate() {
+        let i = i as u32;
+        // At most HEIGHT, so it fits a u32 again.
+        let height = u32::try_from(count * u64::from(HEIGHT) / most).unwrap_or(HEIGHT);
+        let left = LEFT + i * bin_width;
+        if *count > 0 {
+            writeln!(
+                out,
+                "<rect class=\"bar all\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{height}\"/>",
+                left + 2,
+                TOP + HEIGHT - height,
+                bin_width - 4
+            )?;
+            writeln!(
+                out,
+                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{count}</text>",
+                left + bin_width / 2,
+                TOP + HEIGHT - height - 3
+            )?;
+        }
+        writeln!(
+            out,
+            "<text x=\"{left}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+            TOP + HEIGHT + 12,
+            i * 10
+        )?;
+    }
+    writeln!(
+        out,
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">100</text>",
+        LEFT + WIDTH,
+        TOP + HEIGHT + 12
+    )?;
+    writeln!(
+        out,
+        "<line class=\"axis\" x1=\"{LEFT}\" y1=\"{axis}\" x2=\"{}\" y2=\"{axis}\"/>",
+        LEFT + WIDTH,
+        axis = TOP + HEIGHT
+    )?;
+    for points in [def.bands.meets, def.bands.exceeds, def.bands.far_exceeds] {
+        writeln!(
+            out,
+            "<line class=\"line\" x1=\"{LEFT}\" y1=\"{TOP}\" x2=\"{LEFT}\" y2=\"{}\" transform=\"translate({} 0)\"/>",
+            TOP + HEIGHT,
+            x(points)
+        )?;
+    }
+    let caption = match lang {
+        Lang::En => {
+            "Subjects by total, in bins of 10 points; dashed lines mark the band thresholds"
+        }
+        Lang::Zh => "按总分分段（每段 10 分）的对象数；虚线为绩效分档线",
+    };
+    writeln!(
+        out,
+        "<text x=\"{LEFT}\" y=\"{}\">{}</text>",
+        TOP + HEIGHT + 28,
+        escape(caption)
+    )?;
+    writeln!(out, "</svg>")
+}
+
+/// Cells of a rank workbook's sheet, with the widest text of each column.
+struct XlsxSheet<'w> {
+    sheet: &'w mut rust_xlsxwriter::Worksheet,
+    widths: Vec<usize>,
+}
+
+impl XlsxSheet<'_> {
+    fn text(
+        &mut self,
+        row: u32,
+        col: u16,
+        text: &str,
+        format: &rust_xlsxwriter::Format,
+    ) -> io::Result<()> {
+        use unicode_width::UnicodeWidthStr;
+        if let Some(width) = self.widths.get_mut(usize::from(col)) {
+            *width = (*width).max(text.width());
+        }
+        self.sheet
+            .write_string_with_format(row, col, text, format)
+            .map(|_| ())
+            .map_err(super::xlsx::xlsx_error)
+    }
+
+    /// A number shown with 2 places (a share with a literal `%`), kept a number.
+    fn number(&mut self, row: u32, col: u16, value: Decimal, percent: bool) -> io::Result<()> {
+        let shown = fixed(value, 2);
+        if let Some(width) = self.widths.get_mut(usize::from(col)) {
+            *width = (*width).max(shown.len() + usize::from(percent));
+        }
+        let format = rust_xlsxwriter::Format::new().set_num_format(if percent {
+            "0.00\"%\""
+        } else {
+            "0.00"
+        });
+        self.sheet
+            .write_number_with_format(row, col, super::xlsx::double(value), &format)
+            .map(|_| ())
+            .map_err(super::xlsx::xlsx_error)
+    }
+
+    fn count(&mut self, row: u32, col: u16, count: usize) -> io::Result<()> {
+        if let Some(width) = self.widths.get_mut(usize::from(col)) {
+            *width = (*width).max(count.to_string().len());
+        }
+        self.sheet
+            .write_number(row, col, count as f64)
+            .map(|_| ())
+            .map_err(super::xlsx::xlsx_error)
+    }
+
+    fn header(&mut self, headers: &[String]) -> io::Result<()> {
+        let bold = rust_xlsxwriter::Format::new()
+            .set_bold()
+            .set_background_color(rust_xlsxwriter::Color::RGB(0xF6F8FA));
+        self.widths = vec![0; headers.len()];
+        for (col, header) in headers.iter().enumerate() {
+            self.text(0, u16::try_from(col).unwrap_or(u16::MAX), header, &bold)?;
+        }
+        self.sheet
+            .set_freeze_panes(1, 0)
+            .map(|_| ())
+            .map_err(super::xlsx::xlsx_error)
+    }
+
+    fn fit(&mut self) -> io::Result<()> {
+        for (col, width) in self.widths.iter().enumerate() {
+            self.sheet
+                .set_column_width(
+                    u16::try_from(col).unwrap_or(u16::MAX),
+                    (*width as f64 + 2.0).min(60.0),
+                )
+                .map_err(super::xlsx::xlsx_error)?;
+        }
+        Ok(())
+    }
+}
+
+/// xlsx: the league tables on a first sheet (band cells filled in band colours), the
+/// distribution of each period on a second, the grades on a third when asked for.
+fn xlsx(
+    leagues: &[League],
+    rank: &RankOptions,
+    options: &RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    use super::xlsx::{MAX_ROWS, band_fill, xlsx_error};
+    use rust_xlsxwriter::{Format as CellFormat, Workbook};
+    let lang = options.lang;
+    let w = rank_words(lang);
+    let period_word = match lang {
+        Lang::En => "Period",
+        Lang::Zh => "期间",
+    };
+    let subjects_word = match lang {
+        Lang::En => "Subjects",
+        Lang::Zh => "对象数",
+    };
+    let label = |league: &League| {
+        let label = league.label();
+        if label.is_empty() {
+            kind_word(league.kind, lang).to_string()
+        } else {
+            label
+        }
+    };
+    let rows: usize = leagues.iter().map(|l| shown(l, rank).len()).sum();
+    if rows >= MAX_ROWS as usize {
+        return Err(io::Error::other(format!(
+            "the ranking has {rows} rows, more than an xlsx sheet holds; write csv instead"
+        )));
+    }
+    let mut workbook = Workbook::new();
+    let plain_format = CellFormat::new();
+    {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(w.ranking).map_err(xlsx_error)?;
+        let mut sheet = XlsxSheet {
+            sheet,
+            widths: Vec::new(),
+        };
+        let mut headers: Vec<String> = [period_word, w.rank, w.subject, w.total, w.band, w.change]
+            .map(String::from)
+            .to_vec();
+        if rank.grades.is_some() {
+            headers.push(w.grade.to_string());
+        }
+        sheet.header(&headers)?;
+        let mut row = 1u32;
+        for league in leagues {
+            let period = label(league);
+            for standing in shown(league, rank) {
+                sheet.text(row, 0, &period, &plain_format)?;
+                sheet.count(row, 1, standing.rank)?;
+                sheet.text(row, 2, &neutralise(&standing.subject), &plain_format)?;
+                sheet.number(row, 3, standing.total, false)?;
+                let band = match band_fill(standing.band) {
+                    Some(fill) => CellFormat::new().set_background_color(fill),
+                    None => plain_format.clone(),
+                };
+                sheet.text(row, 4, standing.band.label(lang), &band)?;
+                if let Some(change) = standing.change {
+                    sheet.number(row, 5, change, false)?;
+                }
+                if rank.grades.is_some() {
+                    let grade = grade_name(rank.grades.as_ref(), standing);
+                    sheet.text(row, 6, &neutralise(grade), &plain_format)?;
+                }
+                row += 1;
+            }
+        }
+        sheet.fit()?;
+    }
+    {
+        let name = match lang {
+            Lang::En => "Distribution",
+            Lang::Zh => "分布",
+        };
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(name).map_err(xlsx_error)?;
+        let mut sheet = XlsxSheet {
+            sheet,
+            widths: Vec::new(),
+        };
+        let mut headers = vec![period_word.to_string(), subjects_word.to_string()];
+        for band in crate::report::rank::BANDS {
+            headers.push(band.label(lang).to_string());
+            headers.push(format!("{} {}", band.label(lang), w.share));
+        }
+        headers.extend(w.statistics.map(String::from));
+        sheet.header(&headers)?;
+        // Each band's count is headed in the band's colour.
+        for (col, band) in (2u16..).step_by(2).zip(crate::report::rank::BANDS) {
+            if let Some(fill) = band_fill(band) {
+                let format = CellFormat::new().set_bold().set_background_color(fill);
+                sheet.text(0, col, band.label(lang), &format)?;
+            }
+        }
+        for (row, league) in (1u32..).zip(leagues) {
+            let d = &league.distribution;
+            sheet.text(row, 0, &label(league), &plain_format)?;
+            sheet.count(row, 1, d.count)?;
+            let mut col = 2u16;
+            for (_, count, share) in &d.bands {
+                sheet.count(row, col, *count)?;
+                sheet.number(row, col + 1, *share, true)?;
+                col += 2;
+            }
+            for value in [d.min, d.q1, d.median, d.q3, d.max, d.mean] {
+                sheet.number(row, col, value, false)?;
+                col += 1;
+            }
+        }
+        sheet.fit()?;
+    }
+    if let Some(grades) = &rank.grades {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(w.grade).map_err(xlsx_error)?;
+        let mut sheet = XlsxSheet {
+            sheet,
+            widths: Vec::new(),
+        };
+        let headers = [period_word, w.grade, w.quota, w.count, w.share].map(String::from);
+        sheet.header(&headers)?;
+        let mut row = 1u32;
+        for league in leagues {
+            let counts = league.grade_counts.clone().unwrap_or_default();
+            let n = Decimal::from(league.distribution.count);
+            for (grade, count) in grades.0.iter().zip(counts) {
+                let share =
+                    crate::num::div_half_up(Decimal::from(count) * Decimal::ONE_HUNDRED, n, 2)
+                        .unwrap_or_default();
+                sheet.text(row, 0, &label(league), &plain_format)?;
+                sheet.text(row, 1, &neutralise(&grade.name), &plain_format)?;
+                sheet.number(row, 2, grade.share, true)?;
+                sheet.count(row, 3, count)?;
+                sheet.number(row, 4, share, true)?;
+                row += 1;
+            }
+        }
+        sheet.fit()?;
+    }
+    let mut file = tempfile::tempfile()?;
+    workbook.save_to_writer(&mut file).map_err(xlsx_error)?;
+    io::Seek::rewind(&mut file)?;
+    io::copy(&mut file, out)?;
+    Ok(())
 }
