@@ -643,9 +643,14 @@ fn html(
         escape(def.title(lang)),
         w.ranking
     )?;
+    // Denser than the score report, so that a period of a few dozen subjects fits its
+    // A4 page.
     writeln!(
         out,
-        "<style>{STYLE}svg .bar.all {{ fill: #8c959f; }}</style>"
+        "<style>{STYLE}svg .bar.all {{ fill: #8c959f; }}\n\
+         svg.histogram {{ max-height: 42mm; }}\n\
+         th, td {{ padding: 0.8mm 2mm; }} table {{ margin-bottom: 4mm; }}\n\
+         h2 {{ margin-bottom: 3mm; }}</style>"
     )?;
     writeln!(out, "</head>")?;
     writeln!(out, "<body>")?;
@@ -783,7 +788,7 @@ fn histogram(def: &Scorecard, league: &League, lang: Lang, out: &mut dyn Write) 
     };
     writeln!(
         out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"100%\" viewBox=\"0 0 {} {}\" role=\"img\">",
+        "<svg class=\"histogram\" xmlns=\"http://www.w3.org/2000/svg\" width=\"100%\" viewBox=\"0 0 {} {}\" role=\"img\">",
         LEFT + WIDTH + 20,
         TOP + HEIGHT + 34
     )?;
