@@ -1753,3 +1753,95 @@ proptest! {
         }
     }
 }
+
+/// `kpi rank`'s leagues of `totals` (hundredths, one subject each) given in `order`.
+fn ranked(totals: &[i64], order: &[usize], shares: &[Decimal]) -> kpi::report::rank::League {
+    use kpi::report::rank::{GradeShare, Grades, Totals};
+    let mut kept = Totals::default();
+    for &i in order {
+        let total = Decimal::new(totals[i], 2);
+        let band = band_of(total, &BandPoints::default());
+        kept.push(&format!("s{i:03}"), PeriodKind::Month, None, total, band);
+    }
+    let grades = Grades(
+        shares
+            .iter()
+            .enumerate()
+            .map(|(i, share)| GradeShare {
+                name: format!("G{i}"),
+                share: *share,
+            })
+            .collect(),
+    );
+    kept.leagues(Some(&grades))
+        .pop()
+        .expect("one league of one kind without a period")
+}
+
+/// Shares in percent of 2 to 5 grades, adding up to exactly 100.
+fn grade_shares() -> impl Strategy<Value = Vec<Decimal>> {
+    prop::collection::vec(0u32..=1000, 1..=4).prop_map(|cuts| {
+        // Cut points in tenths of a percent, sorted: the gaps are the shares.
+        let mut cuts: Vec<u32> = cuts;
+        cuts.sort_unstable();
+        let mut shares = Vec::with_capacity(cuts.len() + 1);
+        let mut before = 0;
+        for cut in cuts.into_iter().chain(std::iter::once(1000)) {
+            shares.push(Decimal::new(i64::from(cut - before), 1));
+            before = cut;
+        }
+        shares
+    })
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// `kpi rank`: whatever order the cards come in, the league is the same; each rank
+    /// is 1 + the number of strictly greater totals (and from the bottom, 1 + the
+    /// number of strictly smaller); the band counts add up to N and their shares to
+    /// about 100; the quartiles lie in order between min and max; the forced grades
+    /// add up to N, never get better down the table and never split a tie.
+    #[test]
+    fn ranks_are_a_function_of_the_totals_alone(
+        (totals, order) in prop::collection::vec(0i64..=10_000, 1..40)
+            .prop_flat_map(|totals| {
+                let order: Vec<usize> = (0..totals.len()).collect();
+                (Just(totals), Just(order).prop_shuffle())
+            }),
+        shares in grade_shares(),
+    ) {
+        let sorted: Vec<usize> = (0..totals.len()).collect();
+        let league = ranked(&totals, &order, &shares);
+        prop_assert_eq!(&league, &ranked(&totals, &sorted, &shares));
+        let n = totals.len();
+        prop_assert_eq!(league.standings.len(), n);
+        for standing in &league.standings {
+            let greater = league.standings.iter().filter(|s| s.total > standing.total).count();
+            let smaller = league.standings.iter().filter(|s| s.total < standing.total).count();
+            prop_assert_eq!(standing.rank, 1 + greater);
+            prop_assert_eq!(standing.from_bottom, 1 + smaller);
+        }
+        for pair in league.standings.windows(2) {
+            prop_assert!(
+                pair[0].total > pair[1].total
+                    || (pair[0].total == pair[1].total && pair[0].subject < pair[1].subject)
+            );
+            let (above, below) = (pair[0].grade.expect("a grade"), pair[1].grade.expect("a grade"));
+            prop_assert!(above <= below);
+            if pair[0].total == pair[1].total {
+                prop_assert_eq!(above, below);
+            }
+        }
+        let d = &league.distribution;
+        prop_assert_eq!(d.count, n);
+        prop_assert_eq!(d.bands.iter().map(|(_, count, _)| count).sum::<usize>(), n);
+        let shares_sum: Decimal = d.bands.iter().map(|(_, _, share)| *share).sum();
+        prop_assert!((shares_sum - Decimal::ONE_HUNDRED).abs() <= Decimal::new(2, 2));
+        prop_assert!(d.min <= d.q1 && d.q1 <= d.median && d.median <= d.q3 && d.q3 <= d.max);
+        prop_assert!(d.min <= d.mean && d.mean <= d.max);
+        let counts = league.grade_counts.as_ref().expect("grade counts");
+        prop_assert_eq!(counts.len(), shares.len());
+        prop_assert_eq!(counts.iter().sum::<usize>(), n);
+    }
+}

@@ -60,6 +60,15 @@ Examples:
   kpi trend --period quarter year.csv    the four quarters
   kpi trend -f csv year.csv              the same as rows, for a spreadsheet")]
     Trend(TrendArgs),
+    /// Rank subjects by total, period by period: a league table with ranks, bands and
+    /// changes, and the distribution of the totals (bands, quartiles, mean).
+    #[command(after_help = "\
+Examples:
+  kpi rank offices.csv                         every period's league table and distribution
+  kpi rank --top 10 --bottom 5 offices.csv     the ten best and five worst; the distribution of all
+  kpi rank --grades A:20,B:70,C:10 offices.csv forced grades by rank (ties take the better grade)
+  kpi rank -f csv -o ranks.csv offices.csv     the league tables as rows, for a spreadsheet")]
+    Rank(RankArgs),
     /// Write the built-in scorecard definition out as kpi.toml, to edit.
     Init(InitArgs),
     /// Print a shell completion script: bash, zsh, fish, powershell or elvish.
@@ -216,6 +225,32 @@ pub struct TrendArgs {
 
     #[command(flatten)]
     pub out: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RankArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    pub out: OutputArgs,
+
+    /// Show only the N highest-ranked subjects (and any tied with the Nth); the
+    /// distribution is still over all.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..), value_hint = ValueHint::Other)]
+    pub top: Option<u32>,
+
+    /// Show only the N lowest-ranked subjects (and any tied with the Nth from the
+    /// bottom); with --top, both.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..), value_hint = ValueHint::Other)]
+    pub bottom: Option<u32>,
+
+    /// A forced distribution (强制分布): grades by rank, best first, with their shares
+    /// in percent, adding up to 100, such as A:20,B:70,C:10. Grade k ends at rank
+    /// N × (its share and those above) / 100, rounded half-up; tied totals take the
+    /// better grade.
+    #[arg(long, value_name = "GRADES", value_parser = kpi::report::rank::parse_grades, value_hint = ValueHint::Other)]
+    pub grades: Option<kpi::report::rank::Grades>,
 }
 
 #[derive(Debug, Args)]

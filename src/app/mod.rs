@@ -20,6 +20,7 @@ pub mod format;
 pub mod init;
 pub mod output;
 pub mod progress;
+pub mod rank;
 pub mod score;
 pub mod shell;
 pub mod targets;
@@ -41,6 +42,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Targets(args) => targets::run(&args),
         Command::Trend(args) => trend::run(&args),
         Command::Template(args) => template::run(&args),
+        Command::Rank(args) => rank::run(&args),
         Command::Completions(args) => shell::completions(args.shell),
         Command::Man(args) => shell::man(&args),
     };

@@ -76,6 +76,16 @@ PY
 check "the chart's bars are drawn ($bars pixels in bar colours)" '[ "$bars" -gt 500 ]'
 png_bytes=$(stat -c %s "$work/report.png")
 check "a screenshot was taken ($png_bytes bytes)" '[ "$png_bytes" -gt 20000 ]'
+# kpi rank's report: one A4 page per period, with its histogram and distribution.
+SOURCE_DATE_EPOCH=1795000000 "$KPI_BIN" rank examples/offices-quarters.csv \
+  --grades A:20,B:70,C:10 --lang zh --output "$work/rank.html"
+periods=$(grep -c '<section class="page">' "$work/rank.html")
+"${chrome[@]}" --no-pdf-header-footer --print-to-pdf="$work/rank.pdf" "file://$work/rank.html" 2>/dev/null
+rank_pages=$(pdfinfo "$work/rank.pdf" | awk '/^Pages:/ {print $2}')
+check "the rank report has one page per period ($rank_pages pages, $periods periods)" '[ "$rank_pages" = "$periods" ]'
+rank_text=$(pdftotext -layout "$work/rank.pdf" -)
+check "the rank report shows the histogram, the table and the distribution" \
+  'grep -q "绩效分档线" <<<"$rank_text" && grep -q "华东办事处" <<<"$rank_text" && grep -q "上四分位" <<<"$rank_text"'
 if [ -n "${1:-}" ]; then cp "$work/report.png" "$1"; echo "kept $1"; fi
 echo "browser: $passed passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,6 +1,6 @@
 //! The HTML report in a real browser: `tests/browser/run.sh` prints it with headless
 //! Chromium and checks the PDF and a screenshot (one A4 page per scorecard, the chart,
-//! Chinese text). `.ci/run` installs what it needs and runs it with `--include-ignored`.
+//! Chinese text), and `kpi rank`'s report (one A4 page per period). `.ci/run` installs what it needs and runs it with `--include-ignored`.
 
 use crate::util::tests_dir;
 
@@ -15,5 +15,5 @@ fn the_html_report_prints_one_a4_page_per_scorecard_in_chromium() {
     let text = String::from_utf8_lossy(&output.stdout).to_string()
         + &String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{text}");
-    assert!(text.contains("browser: 7 passed, 0 failed"), "{text}");
+    assert!(text.contains("browser: 9 passed, 0 failed"), "{text}");
 }

@@ -8,6 +8,7 @@ mod locations;
 mod orders;
 mod output_choice;
 mod periods;
+mod rank;
 mod regressions;
 mod reports;
 mod score;

@@ -55,7 +55,7 @@ fn man_writes_a_page_per_command_with_every_option() {
         .args(["man", "--dir", "pages"])
         .assert()
         .success()
-        .stderr("wrote 9 manual pages to pages\n");
+        .stderr("wrote 10 manual pages to pages\n");
     for (page, options) in [
         ("kpi.1", &["--help", "--version"][..]),
         (
@@ -76,6 +76,7 @@ fn man_writes_a_page_per_command_with_every_option() {
                 "--lang",
                 "--bom",
                 "--explain",
+                "--strict",
                 "--fail-under",
             ],
         ),
@@ -86,6 +87,13 @@ fn man_writes_a_page_per_command_with_every_option() {
         (
             "kpi-trend.1",
             &["--config", "--format", "--output", "--lang"],
+        ),
+        (
+            "kpi-rank.1",
+            &[
+                "--config", "--period", "--format", "--output", "--lang", "--top", "--bottom",
+                "--grades",
+            ],
         ),
         ("kpi-init.1", &["--force"]),
         ("kpi-targets.1", &["--config", "--lang"]),
@@ -118,6 +126,6 @@ fn man_writes_a_page_per_command_with_every_option() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains(
-            "no manual page for \"bogus\"; the commands are score, check, trend, init",
+            "no manual page for \"bogus\"; the commands are score, check, trend, rank, init",
         ));
 }

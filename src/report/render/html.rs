@@ -29,7 +29,7 @@ pub fn escape(text: &str) -> String {
 }
 
 /// Fill colours by band: the same hues as the terminal's, light enough to print.
-fn band_class(band: Band) -> &'static str {
+pub(crate) fn band_class(band: Band) -> &'static str {
     match band {
         Band::FarExceeds => "far",
         Band::Exceeds => "exceeds",
@@ -39,7 +39,7 @@ fn band_class(band: Band) -> &'static str {
     }
 }
 
-const STYLE: &str = r#"
+pub(crate) const STYLE: &str = r#"
 @page { size: A4; margin: 16mm 14mm; }
 * { box-sizing: border-box; }
 body { margin: 0; color: #1f2328; background: #fff;

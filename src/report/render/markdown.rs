@@ -8,7 +8,7 @@ use crate::report::explain::Explanation;
 use crate::score::ScoredCard;
 
 /// Escapes what would break a Markdown table cell.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     text.replace('\\', "\\\\")
         .replace('|', "\\|")
         .replace(['\n', '\r'], " ")

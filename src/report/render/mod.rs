@@ -16,6 +16,7 @@ pub mod csv;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod rank;
 pub mod table;
 pub mod targets;
 pub mod template;

@@ -19,7 +19,7 @@ use crate::model::{Band, Indicator, Lang, Scorecard};
 use crate::num::{fixed, plain};
 use crate::score::ScoredCard;
 
-fn xlsx_error(e: XlsxError) -> io::Error {
+pub(crate) fn xlsx_error(e: XlsxError) -> io::Error {
     io::Error::other(format!("cannot build the workbook: {e}"))
 }
 
@@ -81,7 +81,7 @@ pub(crate) fn unit_format(unit: &str) -> String {
 /// Rows in a worksheet, Excel's limit.
 pub(crate) const MAX_ROWS: u32 = 1_048_576;
 
-fn band_fill(band: Band) -> Option<Color> {
+pub(crate) fn band_fill(band: Band) -> Option<Color> {
     match band {
         Band::FarExceeds => Some(Color::RGB(0xC7EECF)),
         Band::Exceeds => Some(Color::RGB(0xCDE8F6)),

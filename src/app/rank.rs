@@ -1,0 +1,76 @@
+//! `kpi rank`: the pipeline with a sink that keeps each card's total, then per period
+//! the league table and the distribution of the totals, written once all are in.
+
+use std::io;
+
+use super::format::output_format;
+use super::output::Output;
+use super::{
+    EXIT_INVALID, EXIT_OK, definition_or_report, format_of, lang_of, open_inputs,
+    print_diagnostics, render_options, settings, stderr_is_terminal, with_snippets,
+};
+use crate::app::args::RankArgs;
+use kpi::pipeline::{self, Discard};
+use kpi::report::render::Format;
+use kpi::report::render::rank::{RankOptions, RankSink, write};
+
+pub fn run(args: &RankArgs) -> anyhow::Result<i32> {
+    let lang = lang_of(args.out.lang);
+    let chosen = output_format(&args.out, "rank", lang)?;
+    let format = format_of(chosen);
+    if matches!(format, Format::Html | Format::Xlsx) && args.out.output.is_none() {
+        super::usage_error(
+            lang,
+            super::say(
+                lang,
+                "--format html and xlsx write a file; give it with --output PATH",
+                "--format html 和 xlsx 生成文件，请用 --output PATH 指定",
+            )
+            .into(),
+            None,
+        );
+        return Ok(super::EXIT_USAGE);
+    }
+    let rank = RankOptions {
+        top: args.top.and_then(|n| usize::try_from(n).ok()),
+        bottom: args.bottom.and_then(|n| usize::try_from(n).ok()),
+        grades: args.grades.clone(),
+    };
+    // Opened before any work, so that an output that cannot be written (a folder that
+    // is not there) is said at once, not at the end of a long run.
+    let mut out = Output::open(args.out.output.as_deref())?;
+    let Some(def) = definition_or_report(&args.input)? else {
+        out.abandon();
+        return Ok(EXIT_INVALID);
+    };
+    let options = render_options(&args.out, chosen);
+    let (inputs, progress) = open_inputs(&args.input, true);
+    let mut settings = settings(&def, &args.input);
+    settings.rows_read = Some(progress.values.clone());
+    let reading = pipeline::read(&settings, inputs)?;
+    progress.reading_done();
+    let (diagnostics, failed) = if reading.has_errors() {
+        out.abandon();
+        (reading.finish(&mut Discard)?.diagnostics, true)
+    } else {
+        let mut sink = RankSink::default();
+        let outcome = reading.finish(&mut sink)?;
+        let failed = outcome.diagnostics.iter().any(|d| d.is_error());
+        if failed {
+            out.abandon();
+        } else {
+            let leagues = sink.totals.leagues(rank.grades.as_ref());
+            write(format, &def, &leagues, &rank, &options, &mut out)?;
+            out.finish()?;
+        }
+        (outcome.diagnostics, failed)
+    };
+    drop(progress);
+    let mut diagnostics = diagnostics;
+    let terminal = stderr_is_terminal();
+    if terminal {
+        with_snippets(&mut diagnostics, &args.input);
+    }
+    print_diagnostics(&mut io::stderr(), &diagnostics, terminal)?;
+    Ok(if failed { EXIT_INVALID } else { EXIT_OK })
+}
