@@ -396,6 +396,41 @@ fn rebuild_xls(name: &str, stream: &[u8]) -> Option<Vec<u8>> {
     Some(fresh.into_inner().into_inner())
 }
 
+/// The rows and columns a DIMENSIONS record gives, as the reader computes them to
+/// reserve room for the cells (so that a damaged record is seen as what it costs).
+/// The last row and column of the record are one past the last used (MS-XLS
+/// 2.4.90): rows 0 to 10 are `rwMic` 0, `rwMac` 11. BIFF8 has 32-bit rows, BIFF5 16.
+fn xls_dimensions(data: &[u8]) -> Option<(u64, u64)> {
+    let (first_row, past_row, first_col, past_col) = match data.len() {
+        10 => (
+            u32::from(u16_at(data, 0)?),
+            u32::from(u16_at(data, 2)?),
+            u32::from(u16_at(data, 4)?),
+            u32::from(u16_at(data, 6)?),
+        ),
+        14 | 16 => (
+            u32_at(data, 0)?,
+            u32_at(data, 4)?,
+            u32::from(u16_at(data, 8)?),
+            u32::from(u16_at(data, 10)?),
+        ),
+        _ => return None,
+    };
+    // As the reader: a first column past 255, or after the last, counts from 0.
+    let first_col = if first_col > 0xFF || past_col < first_col {
+        0
+    } else {
+        first_col
+    };
+    if past_row == 0 || past_col == 0 {
+        return Some((1, 1));
+    }
+    // A first row after the last wraps around in the reader: a huge count, refused.
+    let rows = past_row.wrapping_sub(first_row);
+    let columns = past_col - first_col;
+    Some((u64::from(rows), u64::from(columns)))
+}
+
 /// The extent of the sparsest-looking sheet of an xls, from its BIFF cell records.
 fn xls_shape(stream: &[u8]) -> Shape {
     let mut widest = Shape::default();
@@ -406,17 +441,9 @@ fn xls_shape(stream: &[u8]) -> Shape {
             0x0809 => shape = Shape::default(), // BOF: a new substream
             // DIMENSIONS, which the reader trusts to reserve room for the cells.
             0x0200 => {
-                let rows = (u32_at(data, 0), u32_at(data, 4));
-                let columns = (u16_at(data, 8), u16_at(data, 10));
-                if let ((Some(first_row), Some(last_row)), (Some(first_col), Some(last_col))) =
-                    (rows, columns)
-                {
-                    shape.rows = shape
-                        .rows
-                        .max(u64::from(last_row.saturating_sub(first_row)) + 1);
-                    shape.columns = shape
-                        .columns
-                        .max(u64::from(last_col.saturating_sub(first_col)) + 1);
+                if let Some((rows, columns)) = xls_dimensions(data) {
+                    shape.rows = shape.rows.max(rows);
+                    shape.columns = shape.columns.max(columns);
                 }
             }
             0x000A => widest = widest.widest(shape), // EOF
@@ -655,6 +682,28 @@ mod tests {
             }
             .too_sparse()
         );
+    }
+
+    #[test]
+    fn xls_dimensions_count_from_first_to_one_before_last() {
+        // BIFF8: rows 0 to 10 (rwMac 11), columns A to D (colMac 4).
+        let mut biff8 = Vec::new();
+        biff8.extend_from_slice(&0u32.to_le_bytes());
+        biff8.extend_from_slice(&11u32.to_le_bytes());
+        biff8.extend_from_slice(&[0, 0, 4, 0, 0, 0]);
+        assert_eq!(xls_dimensions(&biff8), Some((11, 4)));
+        // BIFF5: rows 2 to 4, columns B to C.
+        assert_eq!(
+            xls_dimensions(&[2, 0, 5, 0, 1, 0, 3, 0, 0, 0]),
+            Some((3, 2))
+        );
+        // An empty sheet, and a first row after the last (which the reader wraps).
+        assert_eq!(xls_dimensions(&[0; 14]), Some((1, 1)));
+        assert_eq!(
+            xls_dimensions(&[5, 0, 0, 0, 3, 0, 0, 0, 0, 0, 1, 0, 0, 0]),
+            Some((u64::from(u32::MAX - 1), 1))
+        );
+        assert_eq!(xls_dimensions(&[0; 12]), None);
     }
 
     #[test]

@@ -110,15 +110,17 @@ fn xls_sparse_oom() {
     assert!(stderr.starts_with("damaged.xls: cannot read the workbook"));
 }
 
-/// An .xls whose DIMENSIONS record claimed 369 million rows × 64,001 columns, with no
-/// EOF after it: the workbook reader reserved room for them all and the allocation
-/// failed (an abort, which no `catch_unwind` catches). It is refused before reading.
+/// An .xls whose DIMENSIONS record claimed 369 million rows × 65,280 columns (its
+/// first column, past 255, counts from 0 as the reader counts it), with no EOF after
+/// it: the workbook reader reserved room for them all and the allocation failed (an
+/// abort, which no `catch_unwind` catches). It is refused before reading.
 #[test]
 fn xls_dimensions_alloc() {
     let (code, stderr) = score_saved_as("xls-dimensions-alloc.bin", "damaged.xls");
     assert_eq!(code, Some(1));
     assert!(
-        stderr.starts_with("damaged.xls: a sheet spans 369098753 rows"),
+        stderr
+            .starts_with("damaged.xls: a sheet spans 369098752 rows × 65280 columns for 0 cells;"),
         "{stderr}"
     );
 }
