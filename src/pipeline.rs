@@ -12,8 +12,9 @@ use crate::cards::store::{Batch, Compactor, Store};
 use crate::diag::{Diagnostic, Problems};
 use crate::model::Scorecard;
 use crate::read::encoding::Encoding;
+use crate::read::kind::{self, Named};
 use crate::read::rows::{self, ReadOptions};
-use crate::read::sheet::{self, CellMap};
+use crate::read::sheet::{self, CellMap, Opened};
 use crate::score::{CardError, MissingPolicy, ScoredCard};
 
 /// Where scored cards go: a format's writer, an explanation, a trend, nothing.
@@ -219,14 +220,32 @@ impl Reader<'_> {
                 }
             }
         };
-        let result = if sheet::is_spreadsheet(name) {
-            let mut bytes = Vec::new();
+        // What the file is: its name, else its first bytes, say whether it is read
+        // as it streams (text) or whole (a workbook, or what is refused as one).
+        let mut head = Vec::with_capacity(kind::HEAD_LEN);
+        if let Err(e) = (&mut *reader)
+            .take(kind::HEAD_LEN as u64)
+            .read_to_end(&mut head)
+        {
+            self.problems.push(rows::read_error(name, &e));
+            return true;
+        }
+        let whole = sheet::is_spreadsheet(name) || kind::needs_whole(&head);
+        if !whole && let Some(refusal) = kind::refusal(name, Named::Text, kind::of_head(&head)) {
+            self.problems.push(refusal);
+            return true;
+        }
+        let result = if whole {
+            let mut bytes = head;
             if let Err(e) = reader.read_to_end(&mut bytes) {
                 self.problems.push(rows::read_error(name, &e));
                 return true;
             }
-            match sheet::read(name, bytes, settings.sheet.as_deref()) {
-                Ok(grid) => {
+            match sheet::open(name, bytes, settings.sheet.as_deref()) {
+                Ok(Opened::Sheet(grid)) => {
+                    for note in grid.notes {
+                        self.problems.push(note);
+                    }
                     // A sheet is read as the CSV text of its cells.
                     let options = ReadOptions {
                         encoding: Some(Encoding::Utf8),
@@ -244,6 +263,19 @@ impl Reader<'_> {
                     self.sheets.push(grid.map);
                     read
                 }
+                Ok(Opened::Text(bytes, note)) => {
+                    if let Some(note) = note {
+                        self.problems.push(note);
+                    }
+                    rows::read(
+                        settings.def,
+                        name,
+                        file,
+                        &mut bytes.as_slice(),
+                        &settings.read,
+                        &mut emit_and_send,
+                    )
+                }
                 Err(problem) => {
                     self.problems.push(*problem);
                     return true;
@@ -254,7 +286,7 @@ impl Reader<'_> {
                 settings.def,
                 name,
                 file,
-                reader,
+                &mut io::Cursor::new(head).chain(reader),
                 &settings.read,
                 &mut emit_and_send,
             )

@@ -4,6 +4,7 @@
 pub mod config;
 pub mod encoding;
 pub mod header;
+pub mod kind;
 pub mod rows;
 pub mod sheet;
 pub mod value;

@@ -1,7 +1,10 @@
-//! Spreadsheet actuals (`.xlsx`, `.xlsm`, `.xls`, `.ods`, with `calamine`): the first
-//! sheet, or the one `--sheet` names, turned into the same rows a CSV file gives, so
-//! the long and wide rules are one piece of code. Problems are then named by sheet and
-//! cell (`Sheet1!C7`) instead of line and column.
+//! Spreadsheet actuals (`.xlsx`, `.xlsm`, `.xls`, `.ods` and their templates, with
+//! `calamine`): the first sheet (or, when it is empty, the only other one with data),
+//! or the one `--sheet` names, turned into the same rows a CSV file gives, so the long
+//! and wide rules are one piece of code. Problems are then named by sheet and cell
+//! (`Sheet1!C7`) instead of line and column. Which reader a file gets is decided by its
+//! bytes (`kind`), not its name; encrypted and damaged workbooks are refused in words
+//! about the file, never the reader's.
 //!
 //! What a cell means: a number is its shortest round-trip decimal (0.92, never
 //! 0.9200000000000000399); a number formatted as a percentage (xlsx) is that many
@@ -12,25 +15,36 @@
 use std::io::Cursor;
 use std::str::FromStr;
 
-use calamine::{Data, Range, Reader, Sheets};
+use calamine::{Data, Range, Reader, SheetType, SheetVisible, Sheets};
 use rust_decimal::Decimal;
 
 use crate::diag::Diagnostic;
 use crate::model::Column;
 use crate::num::plain;
+use crate::read::kind::{self, Book, Kind, Named};
 
-/// Whether a data file is a spreadsheet, by its name.
+/// Whether a data file is read whole, as a workbook, by its name: a workbook kpi
+/// reads, or one it names as a format it does not. Other names are text unless their
+/// first bytes say otherwise (`kind::needs_whole`, `kind::of_head`).
 pub fn is_spreadsheet(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    [".xlsx", ".xlsm", ".xls", ".ods"]
-        .iter()
-        .any(|e| lower.ends_with(e))
+    kind::named(path) != Named::Text
 }
 
 /// A sheet as CSV text, with what is needed to name its cells.
 pub struct Grid {
     pub csv: String,
     pub map: CellMap,
+    /// Warnings about the file: read by its bytes under another name, or a sheet
+    /// other than the first read because the first is empty.
+    pub notes: Vec<Diagnostic>,
+}
+
+/// A data file read whole: a sheet, or text under a workbook's name.
+pub enum Opened {
+    Sheet(Grid),
+    /// The file's bytes, to be read as CSV text, and a warning saying so when its
+    /// name said workbook.
+    Text(Vec<u8>, Option<Diagnostic>),
 }
 
 /// Where CSV lines and columns of a converted sheet came from.
@@ -86,103 +100,152 @@ fn column_letters(mut column: usize) -> String {
     String::from_utf8(letters).unwrap_or_default()
 }
 
-/// Reads one sheet of a workbook as CSV text.
+/// Reads one sheet of a workbook as CSV text; text is refused.
+pub fn read(path: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<Grid, Box<Diagnostic>> {
+    match open(path, bytes, sheet)? {
+        Opened::Sheet(grid) => Ok(grid),
+        Opened::Text(..) => Err(Box::new(Diagnostic::error(
+            path,
+            0,
+            0,
+            "the file is text, not a workbook",
+        ))),
+    }
+}
+
+/// Reads a data file whole, as what its bytes are: one sheet of a workbook as CSV
+/// text (whatever the file's name), text to be read as such, or a refusal that says
+/// what the file is and how to get one kpi reads.
 ///
 /// The workbook readers are not ours, and a malformed file has made one panic (an
 /// `assert_eq!` in calamine's compound-file code, found by `cargo fuzz`): a panic there
 /// is turned into an error naming the file, and its message is kept off the terminal.
-pub fn read(path: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<Grid, Box<Diagnostic>> {
+pub fn open(path: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<Opened, Box<Diagnostic>> {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        read_sheet(path, bytes, sheet)
+        open_file(path, bytes, sheet)
     }));
     std::panic::set_hook(previous);
-    result.unwrap_or_else(|_| {
-        Err(Box::new(Diagnostic::error(
+    result.unwrap_or_else(|_| Err(Box::new(kind::damaged(path))))
+}
+
+fn open_file(path: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<Opened, Box<Diagnostic>> {
+    let named = kind::named(path);
+    let found = kind::of_named(named, &bytes);
+    if let Some(refusal) = kind::refusal(path, named, found) {
+        return Err(Box::new(refusal));
+    }
+    match found {
+        Kind::Book(book) => {
+            let mut grid = read_book(path, bytes, book, sheet)?;
+            grid.notes.splice(0..0, kind::misnamed(path, named, book));
+            Ok(Opened::Sheet(grid))
+        }
+        _ => {
+            // An empty file is no more text than workbook: the reader says it is empty.
+            let note = (named != Named::Text && !bytes.is_empty()).then(|| {
+                Diagnostic::warning(path, 0, 0, "this file is text, not a workbook; read as CSV")
+            });
+            Ok(Opened::Text(bytes, note))
+        }
+    }
+}
+
+/// A sentence about the user's file for a reader's error, never the reader's words:
+/// the workbook has a password, or it (or its sheet `sheet`) is damaged.
+fn reader_error(
+    path: &str,
+    book: Book,
+    sheet: Option<&str>,
+    error: &calamine::Error,
+) -> Box<Diagnostic> {
+    let password = matches!(
+        error,
+        calamine::Error::Xls(calamine::XlsError::Password)
+            | calamine::Error::Ods(calamine::OdsError::Password)
+    );
+    Box::new(match sheet {
+        _ if password => kind::encrypted(path, book),
+        Some(name) => Diagnostic::error(
             path,
             0,
             0,
-            "cannot read the workbook: it is damaged or not a workbook",
-        )))
+            format!("the workbook is damaged: its sheet {name:?} cannot be read"),
+        )
+        .with_hint(Some(kind::REPAIR.into())),
+        None => kind::damaged(path),
     })
 }
 
-fn read_sheet(path: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<Grid, Box<Diagnostic>> {
-    let error = |message: String| Box::new(Diagnostic::error(path, 0, 0, message));
-    let lower = path.to_ascii_lowercase();
+fn read_book(
+    path: &str,
+    bytes: Vec<u8>,
+    book: Book,
+    sheet: Option<&str>,
+) -> Result<Grid, Box<Diagnostic>> {
+    let damaged = || Box::new(kind::damaged(path));
+    // An .xls's BIFF records, read once: for its encryption, its extent, its percent
+    // cells, and the compound file the reader is given. One the `cfb` crate cannot
+    // open is damaged.
+    let biff = if book == Book::Xls {
+        let (name, stream) = workbook_stream(&bytes).ok_or_else(damaged)?;
+        // Encrypted cells read as records would be nonsense (and take any size).
+        if is_encrypted_biff(&stream) {
+            return Err(Box::new(kind::encrypted(path, book)));
+        }
+        Some((name, stream))
+    } else {
+        None
+    };
     // The reader lays each sheet out as a dense grid of its cells' bounding box: a
     // small file naming cell A1 and cell XFD1048576 would take gigabytes. Such a sparse
     // sheet is refused before it is read.
-    let damaged = || error("cannot read the workbook: it is damaged or not a workbook".into());
-    // An .xls's BIFF records, read once: for its extent, its percent cells, and the
-    // compound file the reader is given. One the `cfb` crate cannot open is damaged.
-    let biff = if lower.ends_with(".xls") {
-        Some(workbook_stream(&bytes).ok_or_else(damaged)?)
-    } else {
-        None
-    };
-    let shape = if let Some((_, stream)) = &biff {
-        Some(xls_shape(stream))
-    } else if lower.ends_with(".xlsx") || lower.ends_with(".xlsm") {
-        xlsx_shape(&bytes)
-    } else {
-        None
+    let shape = match (&biff, book) {
+        (Some((_, stream)), _) => Some(xls_shape(stream)),
+        (None, Book::Xlsx) => xlsx_shape(&bytes),
+        _ => None,
     };
     if let Some(shape) = shape.filter(Shape::too_sparse) {
-        return Err(error(format!(
-            "a sheet spans {} rows × {} columns for {} cells; kpi reads sheets whose cells fill their extent",
-            shape.rows, shape.columns, shape.cells
-        )));
-    }
-    // An .xlsx or .ods is a zip archive. Anything else (a password-protected xlsx is a
-    // compound file) goes no further: the reader's compound-file code has been made to
-    // loop on a damaged one (found by fuzzing).
-    if !lower.ends_with(".xls") && !bytes.starts_with(b"PK") {
-        return Err(error(
-            "cannot read the workbook: it is not a zip archive (damaged, password-protected, or not an .xlsx/.ods)".into(),
+        return Err(Box::new(
+            Diagnostic::error(
+                path,
+                0,
+                0,
+                format!(
+                    "a sheet spans {} rows × {} columns for {} cells; kpi reads sheets whose cells fill their extent",
+                    shape.rows, shape.columns, shape.cells
+                ),
+            )
+            .with_hint(Some(
+                "copy the cells that hold the data into a new workbook, save it, and run kpi on that"
+                    .into(),
+            )),
         ));
     }
+    // The reader's compound-file code has been made to loop and to reserve gigabytes
+    // on damaged containers (found by fuzzing): an .xls reaches it only as a compound
+    // file written here, and an .xlsx or .ods only as a zip archive (`kind::of`).
     let bytes = match &biff {
         Some((name, stream)) => rebuild_xls(name, stream).ok_or_else(damaged)?,
         None => bytes,
     };
-    let ods = lower.ends_with(".ods").then(|| bytes.clone());
+    let ods = (book == Book::Ods).then(|| bytes.clone());
     // The reader for the file's kind only: guessing would hand any bytes to each.
     let cursor = Cursor::new(bytes);
-    let opened = if lower.ends_with(".xls") {
-        calamine::open_workbook_from_rs(cursor)
+    let opened = match book {
+        Book::Xls => calamine::open_workbook_from_rs(cursor)
             .map(Sheets::Xls)
-            .map_err(|e| e.to_string())
-    } else if lower.ends_with(".ods") {
-        calamine::open_workbook_from_rs(cursor)
+            .map_err(calamine::Error::Xls),
+        Book::Ods => calamine::open_workbook_from_rs(cursor)
             .map(Sheets::Ods)
-            .map_err(|e| e.to_string())
-    } else {
-        calamine::open_workbook_from_rs(cursor)
+            .map_err(calamine::Error::Ods),
+        Book::Xlsx => calamine::open_workbook_from_rs(cursor)
             .map(Sheets::Xlsx)
-            .map_err(|e| e.to_string())
+            .map_err(calamine::Error::Xlsx),
     };
-    let mut workbook = opened.map_err(|e| error(format!("cannot read the workbook: {e}")))?;
-    let names = workbook.sheet_names();
-    let name = match sheet {
-        Some(wanted) => names
-            .iter()
-            .find(|n| n.as_str() == wanted)
-            .cloned()
-            .ok_or_else(|| {
-                error(format!(
-                    "no sheet named {wanted:?}; the sheets are {names:?}"
-                ))
-            })?,
-        None => names
-            .first()
-            .cloned()
-            .ok_or_else(|| error("the workbook has no sheet".into()))?,
-    };
-    let range = workbook
-        .worksheet_range(&name)
-        .map_err(|e| error(format!("cannot read sheet {name:?}: {e}")))?;
+    let mut workbook = opened.map_err(|e| reader_error(path, book, None, &e))?;
+    let (name, range, note) = choose_sheet(path, book, &mut workbook, sheet)?;
     let percent = match (&mut workbook, ods, &biff) {
         (Sheets::Xlsx(xlsx), _, _) => Percent::Styles(xlsx.worksheet_style(&name).ok()),
         (_, Some(bytes), _) => Percent::Cells(ods_percent_cells(bytes, &name).unwrap_or_default()),
@@ -191,7 +254,142 @@ fn read_sheet(path: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<Grid, B
         }
         _ => Percent::Unknown,
     };
-    Ok(to_csv(path, &name, &range, &percent))
+    let mut grid = to_csv(path, &name, &range, &percent);
+    grid.notes.extend(note);
+    Ok(grid)
+}
+
+/// The sheet to read, its cells, and a warning when it is not the one asked for: the
+/// one `--sheet` names, else the first worksheet, else (when that is empty) the only
+/// other one that holds data.
+fn choose_sheet<RS: std::io::Read + std::io::Seek>(
+    path: &str,
+    book: Book,
+    workbook: &mut Sheets<RS>,
+    wanted: Option<&str>,
+) -> Result<(String, Range<Data>, Option<Diagnostic>), Box<Diagnostic>> {
+    let error = |message: String, hint: Option<String>| {
+        Box::new(Diagnostic::error(path, 0, 0, message).with_hint(hint))
+    };
+    let sheets = workbook.sheets_metadata().to_vec();
+    let is_cells = |s: &calamine::Sheet| s.typ == SheetType::WorkSheet;
+    let mut range_of = |name: &str| {
+        workbook
+            .worksheet_range(name)
+            .map_err(|e| reader_error(path, book, Some(name), &e))
+    };
+    let empty_hint =
+        || Some("a sheet of actuals starts with a header row, such as indicator, actual".into());
+    if let Some(wanted) = wanted {
+        let Some(found) = sheets.iter().find(|s| s.name == wanted) else {
+            let names: Vec<&String> = sheets.iter().map(|s| &s.name).collect();
+            return Err(error(
+                format!("no sheet named {wanted:?}; the sheets are {names:?}"),
+                None,
+            ));
+        };
+        if !is_cells(found) {
+            return Err(error(
+                format!("the sheet {wanted:?} is a chart or macro sheet, not a sheet of cells"),
+                None,
+            ));
+        }
+        let range = range_of(wanted)?;
+        if !holds_data(&range) {
+            return Err(error(
+                format!("the sheet {wanted:?} is empty"),
+                empty_hint(),
+            ));
+        }
+        return Ok((wanted.to_string(), range, None));
+    }
+    let mut worksheets = sheets.iter().filter(|s| is_cells(s));
+    let Some(first) = worksheets.next() else {
+        return Err(error("the workbook has no sheet of cells".into(), None));
+    };
+    let range = range_of(&first.name)?;
+    if holds_data(&range) {
+        return Ok((first.name.clone(), range, None));
+    }
+    // The first sheet is empty (a cover or instructions sheet): another with data is
+    // read when there is only one, a hidden one only when no visible one has data.
+    let mut with_data = Vec::new();
+    for other in worksheets {
+        if holds_data(&range_of(&other.name)?) {
+            with_data.push(other);
+        }
+    }
+    if with_data.iter().any(|s| s.visible == SheetVisible::Visible) {
+        with_data.retain(|s| s.visible == SheetVisible::Visible);
+    }
+    let first_name = &first.name;
+    match with_data.as_slice() {
+        [] if sheets.iter().filter(|s| is_cells(s)).count() == 1 => Err(error(
+            format!("the sheet {first_name:?} is empty"),
+            empty_hint(),
+        )),
+        [] => Err(error(
+            "the workbook holds no data: all its sheets are empty".into(),
+            empty_hint(),
+        )),
+        [only] => {
+            let range = range_of(&only.name)?;
+            let note = Diagnostic::warning(
+                path,
+                0,
+                0,
+                format!(
+                    "the first sheet {first_name:?} is empty; read sheet {:?}, the only one with data",
+                    only.name
+                ),
+            );
+            Ok((only.name.clone(), range, Some(note)))
+        }
+        several => {
+            let names: Vec<String> = several.iter().map(|s| format!("{:?}", s.name)).collect();
+            Err(error(
+                format!(
+                    "the first sheet {first_name:?} is empty, and {} sheets hold data: {}",
+                    several.len(),
+                    names.join(", ")
+                ),
+                Some(format!(
+                    "choose one with --sheet NAME, such as --sheet {}",
+                    shell_word(&several[0].name)
+                )),
+            ))
+        }
+    }
+}
+
+/// Whether any cell of a sheet holds something other than blanks.
+fn holds_data(range: &Range<Data>) -> bool {
+    range.used_cells().any(|(_, _, cell)| match cell {
+        Data::Empty => false,
+        Data::String(s) => !s.trim().is_empty(),
+        _ => true,
+    })
+}
+
+/// A sheet name as it would be typed after `--sheet` in a shell.
+fn shell_word(name: &str) -> String {
+    if !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    {
+        name.to_string()
+    } else {
+        let mut quoted = String::from('"');
+        for c in name.chars() {
+            if matches!(c, '"' | '\\' | '$' | '`') {
+                quoted.push('\\');
+            }
+            quoted.push(c);
+        }
+        quoted.push('"');
+        quoted
+    }
 }
 
 /// Which cells are formatted as percentages: xlsx keeps number formats in its styles
@@ -396,6 +594,51 @@ fn rebuild_xls(name: &str, stream: &[u8]) -> Option<Vec<u8>> {
     Some(fresh.into_inner().into_inner())
 }
 
+/// Whether an xls is encrypted: a FILEPASS record in its workbook globals (right
+/// after their BOF, MS-XLS 2.4.117). Only the records' data is encrypted, not their
+/// headers, so the records still read as records.
+fn is_encrypted_biff(stream: &[u8]) -> bool {
+    records(stream, 0)
+        .skip(1)
+        .take_while(|&(kind, _)| kind != 0x000A && kind != 0x0809)
+        .any(|(kind, _)| kind == 0x002F)
+}
+
+/// The rows and columns a DIMENSIONS record gives, as the reader computes them to
+/// reserve room for the cells (so that a damaged record is seen as what it costs).
+/// The last row and column of the record are one past the last used (MS-XLS
+/// 2.4.90): rows 0 to 10 are `rwMic` 0, `rwMac` 11. BIFF8 has 32-bit rows, BIFF5 16.
+fn xls_dimensions(data: &[u8]) -> Option<(u64, u64)> {
+    let (first_row, past_row, first_col, past_col) = match data.len() {
+        10 => (
+            u32::from(u16_at(data, 0)?),
+            u32::from(u16_at(data, 2)?),
+            u32::from(u16_at(data, 4)?),
+            u32::from(u16_at(data, 6)?),
+        ),
+        14 | 16 => (
+            u32_at(data, 0)?,
+            u32_at(data, 4)?,
+            u32::from(u16_at(data, 8)?),
+            u32::from(u16_at(data, 10)?),
+        ),
+        _ => return None,
+    };
+    // As the reader: a first column past 255, or after the last, counts from 0.
+    let first_col = if first_col > 0xFF || past_col < first_col {
+        0
+    } else {
+        first_col
+    };
+    if past_row == 0 || past_col == 0 {
+        return Some((1, 1));
+    }
+    // A first row after the last wraps around in the reader: a huge count, refused.
+    let rows = past_row.wrapping_sub(first_row);
+    let columns = past_col - first_col;
+    Some((u64::from(rows), u64::from(columns)))
+}
+
 /// The extent of the sparsest-looking sheet of an xls, from its BIFF cell records.
 fn xls_shape(stream: &[u8]) -> Shape {
     let mut widest = Shape::default();
@@ -406,17 +649,9 @@ fn xls_shape(stream: &[u8]) -> Shape {
             0x0809 => shape = Shape::default(), // BOF: a new substream
             // DIMENSIONS, which the reader trusts to reserve room for the cells.
             0x0200 => {
-                let rows = (u32_at(data, 0), u32_at(data, 4));
-                let columns = (u16_at(data, 8), u16_at(data, 10));
-                if let ((Some(first_row), Some(last_row)), (Some(first_col), Some(last_col))) =
-                    (rows, columns)
-                {
-                    shape.rows = shape
-                        .rows
-                        .max(u64::from(last_row.saturating_sub(first_row)) + 1);
-                    shape.columns = shape
-                        .columns
-                        .max(u64::from(last_col.saturating_sub(first_col)) + 1);
+                if let Some((rows, columns)) = xls_dimensions(data) {
+                    shape.rows = shape.rows.max(rows);
+                    shape.columns = shape.columns.max(columns);
                 }
             }
             0x000A => widest = widest.widest(shape), // EOF
@@ -587,6 +822,7 @@ fn to_csv(path: &str, sheet: &str, range: &Range<Data>, styles: &Percent) -> Gri
             origin,
             starts,
         },
+        notes: Vec::new(),
     }
 }
 
@@ -655,6 +891,58 @@ mod tests {
             }
             .too_sparse()
         );
+    }
+
+    #[test]
+    fn xls_dimensions_count_from_first_to_one_before_last() {
+        // BIFF8: rows 0 to 10 (rwMac 11), columns A to D (colMac 4).
+        let mut biff8 = Vec::new();
+        biff8.extend_from_slice(&0u32.to_le_bytes());
+        biff8.extend_from_slice(&11u32.to_le_bytes());
+        biff8.extend_from_slice(&[0, 0, 4, 0, 0, 0]);
+        assert_eq!(xls_dimensions(&biff8), Some((11, 4)));
+        // BIFF5: rows 2 to 4, columns B to C.
+        assert_eq!(
+            xls_dimensions(&[2, 0, 5, 0, 1, 0, 3, 0, 0, 0]),
+            Some((3, 2))
+        );
+        // An empty sheet, and a first row after the last (which the reader wraps).
+        assert_eq!(xls_dimensions(&[0; 14]), Some((1, 1)));
+        assert_eq!(
+            xls_dimensions(&[5, 0, 0, 0, 3, 0, 0, 0, 0, 0, 1, 0, 0, 0]),
+            Some((u64::from(u32::MAX - 1), 1))
+        );
+        assert_eq!(xls_dimensions(&[0; 12]), None);
+    }
+
+    #[test]
+    fn a_filepass_record_after_bof_means_encrypted() {
+        let record = |kind: u16, data: &[u8]| {
+            let mut r = kind.to_le_bytes().to_vec();
+            r.extend_from_slice(&(data.len() as u16).to_le_bytes());
+            r.extend_from_slice(data);
+            r
+        };
+        let bof = record(0x0809, &[0; 16]);
+        let filepass = record(0x002F, &[1, 0, 1, 0, 1, 0]);
+        let eof = record(0x000A, &[]);
+        assert!(is_encrypted_biff(
+            &[bof.clone(), filepass.clone(), eof.clone()].concat()
+        ));
+        assert!(!is_encrypted_biff(&[bof.clone(), eof.clone()].concat()));
+        // Only in the workbook globals, before their EOF.
+        assert!(!is_encrypted_biff(
+            &[bof.clone(), eof, bof, filepass].concat()
+        ));
+        assert!(!is_encrypted_biff(&[]));
+    }
+
+    #[test]
+    fn sheet_names_are_shell_words() {
+        assert_eq!(shell_word("十月"), "十月");
+        assert_eq!(shell_word("Sheet_2"), "Sheet_2");
+        assert_eq!(shell_word("Q4 data"), "\"Q4 data\"");
+        assert_eq!(shell_word("a\"$b"), "\"a\\\"\\$b\"");
     }
 
     #[test]

@@ -5,6 +5,7 @@ mod conformance;
 mod corpora;
 mod errors;
 mod locations;
+mod office;
 mod orders;
 mod output_choice;
 mod periods;

@@ -18,6 +18,11 @@ fn score_saved_as(input: &str, as_name: &str) -> (Option<i32>, String) {
     )
 }
 
+/// What a damaged workbook is told, after its name.
+const DAMAGED: &str = "the workbook is damaged and cannot be read
+  hint: open it in Excel, WPS or LibreOffice, save it again, and run kpi on that copy
+";
+
 fn regression(name: &str) -> Vec<u8> {
     let bytes =
         std::fs::read(tests_dir().join("regressions").join(name)).expect("a regression input");
@@ -95,10 +100,7 @@ fn stream_card_of_skipped_rows() {
 fn calamine_cfb_assert() {
     let (code, stderr) = score_saved_as("calamine-cfb-assert.bin", "damaged.xls");
     assert_eq!(code, Some(1));
-    assert_eq!(
-        stderr,
-        "damaged.xls: cannot read the workbook: it is damaged or not a workbook\n"
-    );
+    assert_eq!(stderr, format!("damaged.xls: {DAMAGED}"));
 }
 
 /// A damaged .xls whose cells spanned 5,377 rows × 12,292 columns made the workbook
@@ -107,18 +109,20 @@ fn calamine_cfb_assert() {
 fn xls_sparse_oom() {
     let (code, stderr) = score_saved_as("xls-sparse-oom.bin", "damaged.xls");
     assert_eq!(code, Some(1));
-    assert!(stderr.starts_with("damaged.xls: cannot read the workbook"));
+    assert_eq!(stderr, format!("damaged.xls: {DAMAGED}"));
 }
 
-/// An .xls whose DIMENSIONS record claimed 369 million rows × 64,001 columns, with no
-/// EOF after it: the workbook reader reserved room for them all and the allocation
-/// failed (an abort, which no `catch_unwind` catches). It is refused before reading.
+/// An .xls whose DIMENSIONS record claimed 369 million rows × 65,280 columns (its
+/// first column, past 255, counts from 0 as the reader counts it), with no EOF after
+/// it: the workbook reader reserved room for them all and the allocation failed (an
+/// abort, which no `catch_unwind` catches). It is refused before reading.
 #[test]
 fn xls_dimensions_alloc() {
     let (code, stderr) = score_saved_as("xls-dimensions-alloc.bin", "damaged.xls");
     assert_eq!(code, Some(1));
     assert!(
-        stderr.starts_with("damaged.xls: a sheet spans 369098753 rows"),
+        stderr
+            .starts_with("damaged.xls: a sheet spans 369098752 rows × 65280 columns for 0 cells;"),
         "{stderr}"
     );
 }
@@ -134,12 +138,10 @@ fn xls_container_alloc() {
 
 /// A compound file (as a password-protected xlsx is) named .xlsx: the workbook
 /// reader's password check looped on its damaged container, using memory without end.
+/// Only a container the `cfb` crate opens, holding a workbook, goes further now.
 #[test]
 fn xlsx_that_is_a_compound_file() {
     let (code, stderr) = score_saved_as("xlsx-that-is-a-compound-file.bin", "damaged.xlsx");
     assert_eq!(code, Some(1));
-    assert_eq!(
-        stderr,
-        "damaged.xlsx: cannot read the workbook: it is not a zip archive (damaged, password-protected, or not an .xlsx/.ods)\n"
-    );
+    assert_eq!(stderr, format!("damaged.xlsx: {DAMAGED}"));
 }

@@ -150,6 +150,7 @@ fn a_sheet_that_is_nearly_all_empty_extent_is_refused() {
     assert_eq!(code, 1);
     assert_eq!(
         stderr,
-        "sparse.xlsx: a sheet spans 1048576 rows × 16384 columns for 2 cells; kpi reads sheets whose cells fill their extent\n"
+        "sparse.xlsx: a sheet spans 1048576 rows × 16384 columns for 2 cells; kpi reads sheets whose cells fill their extent\n  \
+         hint: copy the cells that hold the data into a new workbook, save it, and run kpi on that\n"
     );
 }
