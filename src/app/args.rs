@@ -145,7 +145,7 @@ pub struct InputArgs {
     #[arg(long, value_enum, value_name = "ENCODING")]
     pub encoding: Option<EncodingArg>,
 
-    /// The sheet of an .xlsx, .xls or .ods data file to read [default: the first].
+    /// The sheet of an .xlsx, .xls or .ods data file to read [default: the first, or the only one with data when the first is empty].
     #[arg(long, value_name = "NAME", value_hint = ValueHint::Other)]
     pub sheet: Option<String>,
 
