@@ -386,6 +386,7 @@ fn card_problems(
     let kind = card.key.kind;
     let mut problems = Vec::new();
     let mut absent = Vec::new();
+    let mut empty = Vec::new();
     for error in errors {
         let CardError::MissingValue(i) = *error else {
             continue;
@@ -393,13 +394,32 @@ fn card_problems(
         let id = &def.indicators[i].id;
         match &card.values[i] {
             Some(o) if o.invalid => {}
-            Some(o) => problems.push(at(
-                o.loc,
-                format!("no value for `{id}` ({describe}), which has a {kind} target"),
-                "give it a value, or use --missing zero or --missing skip",
-            )),
+            Some(o) => empty.push((format!("`{id}`"), o.loc)),
             None => absent.push(format!("`{id}`")),
         }
+    }
+    // Empty cells of one card are one problem, at the first of them.
+    let first_empty = empty
+        .iter()
+        .map(|(_, loc)| *loc)
+        .min_by_key(|loc| (loc.file, loc.offset));
+    if let Some(loc) = first_empty {
+        let (message, hint) = if let [(id, _)] = empty.as_slice() {
+            (
+                format!("no value for {id} ({describe}), which has a {kind} target"),
+                "give it a value, or use --missing zero or --missing skip",
+            )
+        } else {
+            let ids: Vec<&str> = empty.iter().map(|(id, _)| id.as_str()).collect();
+            (
+                format!(
+                    "no values for {} ({describe}), which have {kind} targets: their cells are empty",
+                    ids.join(", ")
+                ),
+                "give them values, or use --missing zero or --missing skip",
+            )
+        };
+        problems.push(at(loc, message, hint));
     }
     if !absent.is_empty() {
         let message = if absent.len() == 1 {

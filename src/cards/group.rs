@@ -154,6 +154,9 @@ struct Building {
     /// The cells of the wide row being read, which stand or fall together.
     pending: Vec<(usize, Observation)>,
     pending_row: Option<Loc>,
+    /// Second values of a long file's rows (indicator, where, where first given):
+    /// one problem for the card, however many indicators a pasted block repeats.
+    duplicates: Vec<(usize, Loc, Loc)>,
 }
 
 impl Building {
@@ -173,6 +176,7 @@ impl Building {
             },
             pending: Vec::new(),
             pending_row: None,
+            duplicates: Vec::new(),
         }
     }
 
@@ -193,14 +197,8 @@ impl Building {
         };
         match slot {
             Some(earlier) => {
-                let id = &how.def.indicators[row.indicator].id;
-                problems.push(duplicate(
-                    how.files,
-                    row.observation.loc,
-                    earlier.loc,
-                    format!("value for `{id}` ({})", self.card.key.describe()),
-                    "keep one row per subject, period and indicator",
-                ));
+                self.duplicates
+                    .push((row.indicator, row.observation.loc, earlier.loc));
             }
             None => *slot = Some(row.observation),
         }
@@ -234,6 +232,52 @@ impl Building {
 
     fn finish(mut self, how: &Grouping<'_>, problems: &mut Problems) -> CardData {
         self.commit(how, problems);
+        let describe = || self.card.key.describe();
+        match self.duplicates.as_slice() {
+            [] => {}
+            [(i, at, earlier)] => {
+                let id = &how.def.indicators[*i].id;
+                problems.push(duplicate(
+                    how.files,
+                    *at,
+                    *earlier,
+                    format!("value for `{id}` ({})", describe()),
+                    "keep one row per subject, period and indicator",
+                ));
+            }
+            several => {
+                let at = several
+                    .iter()
+                    .map(|(_, at, _)| *at)
+                    .min_by_key(|loc| (loc.file, loc.offset))
+                    .unwrap_or(several[0].1);
+                let ids: Vec<String> = several
+                    .iter()
+                    .map(|(i, _, _)| format!("`{}`", how.def.indicators[*i].id))
+                    .collect();
+                let earlier: Vec<String> = several
+                    .iter()
+                    .map(|(_, _, e)| format!("{}:{}", how.files[e.file], e.line))
+                    .collect();
+                problems.push(
+                    Diagnostic::error(
+                        &how.files[at.file],
+                        at.line,
+                        at.col,
+                        format!(
+                            "duplicate values for {} ({}): also given at {}",
+                            ids.join(", "),
+                            describe(),
+                            earlier.join(", ")
+                        ),
+                    )
+                    .with_offset(at.offset)
+                    .with_hint(Some(
+                        "keep one row per subject, period and indicator".to_string(),
+                    )),
+                );
+            }
+        }
         self.card
     }
 }

@@ -4,6 +4,7 @@ mod browser;
 mod conformance;
 mod corpora;
 mod errors;
+mod grouped;
 mod locations;
 mod orders;
 mod output_choice;
