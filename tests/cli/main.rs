@@ -3,6 +3,7 @@
 mod browser;
 mod conformance;
 mod corpora;
+mod encodings;
 mod errors;
 mod grouped;
 mod locations;
