@@ -1,5 +1,7 @@
-//! Encodings (SPEC §5): `--encoding` takes any WHATWG label. The Big5 and
-//! Windows-1252 files were saved by LibreOffice (`tests/fixtures/encodings/README.md`).
+//! Encodings (SPEC §5): `--encoding` takes any WHATWG label; what the automatic
+//! choice tried is said when it fails; Big5 and Windows-1252 files, which read as
+//! GB18030 nonsense, are named where that nonsense shows. The Big5 and Windows-1252
+//! files were saved by LibreOffice (`tests/fixtures/encodings/README.md`).
 
 use crate::util::{Dir, kpi, tests_dir};
 
@@ -120,8 +122,9 @@ fn any_whatwg_label_is_read_as_it_streams() {
     assert_eq!(code, 1);
     assert_eq!(
         err,
-        "jp.csv:3002:2: the text here is not valid Shift_JIS\n  \
-         hint: save the file as UTF-8, or name its encoding with --encoding utf8|gb18030|utf16le|utf16be\n"
+        "jp.csv:3002:2: the text here is not valid Shift_JIS (named by --encoding)\n  \
+         hint: name the file's own encoding (--encoding utf8, --encoding gb18030, \
+         --encoding big5, --encoding windows-1252, …), or save it as UTF-8\n"
     );
 }
 
@@ -194,5 +197,87 @@ fn completion_offers_the_common_labels_not_files() {
     assert!(
         script.contains("-l encoding -d '") && script.contains("big5\\t'Traditional Chinese"),
         "{script}"
+    );
+}
+
+#[test]
+fn when_the_automatic_choice_fails_it_says_what_was_tried() {
+    // Not UTF-8 (华东 in GB18030), so GB18030; then a byte neither allows.
+    let (gb, _, _) = encoding_rs::GB18030.encode("subject,indicator,actual\n华东,complaints,1\n");
+    let mut bytes = gb.into_owned();
+    bytes.extend_from_slice(b"x\xFF,complaints,1\n");
+    let dir = Dir::new();
+    dir.write("data.csv", &bytes);
+    let (code, _, err) = run(&dir, &["score", "data.csv"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        err,
+        "data.csv:3:2: the text here is not valid UTF-8 or GB18030 (tried in that order)\n  \
+         hint: if the file is in another encoding, name it: --encoding big5, --encoding windows-1252, …\n"
+    );
+    // A byte order mark names one encoding, and so does the message.
+    dir.write(
+        "bom.csv",
+        b"\xEF\xBB\xBFsubject,indicator,actual\na\xFF,complaints,1\n",
+    );
+    let (code, _, err) = run(&dir, &["score", "bom.csv"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        err,
+        "bom.csv:2:2: the text here is not valid UTF-8, which the file's byte order mark names\n  \
+         hint: save the file again as UTF-8\n"
+    );
+}
+
+#[test]
+fn big5_read_as_gb18030_names_big5() {
+    let dir = Dir::new();
+    dir.write("big5.csv", fixture("big5.csv"));
+    let (code, _, err) = run(&dir, &["score", "big5.csv"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        err,
+        "big5.csv:2:15: no indicator name in this file is known: \"狝叭禣ノ瞯\", \"\\u{e085}めщ禗秖\" \
+         (2 names on 2 rows), read as GB18030 as the file is not UTF-8\n  \
+         hint: if the file is in Big5 or Windows-1252, name it: --encoding big5, --encoding \
+         windows-1252; otherwise, name an indicator by its id, name or English name (see `kpi \
+         targets`); --ignore-unknown skips unknown ones\n"
+    );
+    // A wide Big5 file whose header reads as nothing.
+    let (wide, _, _) = encoding_rs::BIG5.encode("對象,期間,服務費用率\n台北辦事處,2026-10,0.88%\n");
+    dir.write("wide.csv", wide.as_ref());
+    let (code, _, err) = run(&dir, &["score", "wide.csv"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        err,
+        "wide.csv:1:1: the header \"癸禜, 戳丁, 狝叭禣ノ瞯\" (3 columns) names no indicator and no \
+         column kpi knows, read as GB18030 as the file is not UTF-8\n  \
+         hint: if the file is in Big5 or Windows-1252, name it: --encoding big5, --encoding \
+         windows-1252; otherwise, a KPI file's header is long, `subject,period,indicator,actual` \
+         (考核对象,期间,指标,实际), or wide, `subject,period` then one column per indicator name or \
+         id (`kpi targets` lists them); the README's examples/monthly-zh.csv is one\n"
+    );
+}
+
+#[test]
+fn windows_1252_read_as_gb18030_is_warned_of() {
+    let dir = Dir::new();
+    dir.write("w.csv", fixture("windows-1252.csv"));
+    let (code, out, _) = run(&dir, &["check", "--missing", "skip", "w.csv"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        "w.csv:2:1: warning: the subject \"Bureau Montr閍l\" looks like Windows-1252 text read as \
+         GB18030 (the file is not UTF-8)\n  \
+         hint: if the file is in Windows-1252, name it: --encoding windows-1252\n\
+         0 errors, 1 warning in 1 file\n"
+    );
+    // Chinese text between Latin letters is not taken for it: 栋 is GB2312's.
+    let (gb, _, _) = encoding_rs::GB18030.encode("subject,indicator,actual\nA栋B区,complaints,1\n");
+    dir.write("gb.csv", gb.as_ref());
+    let (code, out, _) = run(&dir, &["check", "--missing", "skip", "gb.csv"]);
+    assert_eq!(
+        (code, out.as_str()),
+        (0, "0 errors, 0 warnings in 1 file\n")
     );
 }

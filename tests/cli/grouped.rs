@@ -1,5 +1,5 @@
-//! The same problem across many indicators of one card is one message that lists
-//! them; different cards keep a message each.
+//! The same problem across many indicators of one card, or many rows of one file, is
+//! one message that lists them; different cards keep a message each.
 
 use crate::util::Dir;
 
@@ -139,6 +139,23 @@ fn a_block_pasted_twice_is_one_duplicate_message_per_card() {
              at d.csv:4\n{hint}\
              2 errors, 0 warnings in 1 file\n"
         )
+    );
+}
+
+#[test]
+fn an_unknown_indicator_name_is_one_message_however_many_rows_give_it() {
+    let data = "subject,indicator,actual\n\
+        a,complaint,1\nb,complaint,2\nc,complaint,3\nc,turnover,1\nc,complaints,1\n";
+    let (code, out) = check(data, &["--missing", "skip"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        out,
+        "d.csv:2:3: unknown indicator \"complaint\" (3 rows, the first here)\n  \
+         hint: did you mean \"complaints\"?\n\
+         d.csv:5:3: unknown indicator \"turnover\"\n  \
+         hint: name an indicator by its id, name or English name (see `kpi targets`); \
+         --ignore-unknown skips unknown ones\n\
+         2 errors, 0 warnings in 1 file\n"
     );
 }
 

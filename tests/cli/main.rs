@@ -6,6 +6,7 @@ mod corpora;
 mod encodings;
 mod errors;
 mod grouped;
+mod headers;
 mod locations;
 mod orders;
 mod output_choice;
