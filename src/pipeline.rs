@@ -398,19 +398,27 @@ fn card_problems(
             None => absent.push(format!("`{id}`")),
         }
     }
-    // Empty cells of one card are one problem, at the first of them.
-    let first_empty = empty
-        .iter()
-        .map(|(_, loc)| *loc)
-        .min_by_key(|loc| (loc.file, loc.offset));
-    if let Some(loc) = first_empty {
-        let (message, hint) = if let [(id, _)] = empty.as_slice() {
+    // Empty cells of one card are one problem per file, at the first of them there.
+    let mut empty_in: Vec<usize> = empty.iter().map(|(_, loc)| loc.file).collect();
+    empty_in.sort_unstable();
+    empty_in.dedup();
+    for file in empty_in {
+        let here: Vec<&(String, rows::Loc)> =
+            empty.iter().filter(|(_, loc)| loc.file == file).collect();
+        let Some(loc) = here
+            .iter()
+            .map(|(_, loc)| *loc)
+            .min_by_key(|loc| loc.offset)
+        else {
+            continue;
+        };
+        let (message, hint) = if let [(id, _)] = here.as_slice() {
             (
                 format!("no value for {id} ({describe}), which has a {kind} target"),
                 "give it a value, or use --missing zero or --missing skip",
             )
         } else {
-            let ids: Vec<&str> = empty.iter().map(|(id, _)| id.as_str()).collect();
+            let ids: Vec<&str> = here.iter().map(|(id, _)| id.as_str()).collect();
             (
                 format!(
                     "no values for {} ({describe}), which have {kind} targets: their cells are empty",

@@ -133,11 +133,41 @@ fn a_block_pasted_twice_is_one_duplicate_message_per_card() {
     assert_eq!(
         out,
         format!(
-            "d.csv:5:14: duplicate values for `complaints`, `repair_timeliness` (subject \"a\", \
+            "d.csv:5:14: 2 duplicate values for `complaints`, `repair_timeliness` (subject \"a\", \
              month card): also given at d.csv:2, d.csv:3\n{hint}\
              d.csv:7:14: duplicate value for `complaints` (subject \"b\", month card): also given \
              at d.csv:4\n{hint}\
              2 errors, 0 warnings in 1 file\n"
+        )
+    );
+}
+
+#[test]
+fn a_file_given_twice_is_one_duplicate_message_in_the_second() {
+    let dir = Dir::new();
+    let month: String = VALUES
+        .iter()
+        .map(|(id, value)| format!("a,2026-10,{id},{value}\n"))
+        .collect();
+    let data = format!("subject,period,indicator,actual\n{month}");
+    dir.write("one.csv", &data).write("two.csv", &data);
+    let output = dir
+        .kpi()
+        .args(["check", "one.csv", "two.csv"])
+        .output()
+        .expect("running kpi");
+    let ids = VALUES
+        .iter()
+        .map(|(id, _)| format!("`{id}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        format!(
+            "two.csv:2:29: 11 duplicate values for {ids} (subject \"a\", period 2026-10): also \
+             given at one.csv:2, one.csv:3, one.csv:4, 8 more rows\n  \
+             hint: keep one row per subject, period and indicator\n\
+             1 error, 0 warnings in 2 files\n"
         )
     );
 }
