@@ -240,11 +240,15 @@ pub enum Column {
     Period,
     Indicator,
     Actual,
+    /// Columns for people (`unit`, `target`, `note`): information, never scored.
+    Unit,
+    Target,
+    Note,
 }
 
 impl Column {
     /// Every recognised header name, English and Chinese.
-    pub const NAMES: [(&'static str, Column); 11] = [
+    pub const NAMES: [(&'static str, Column); 18] = [
         ("subject", Column::Subject),
         ("对象", Column::Subject),
         ("考核对象", Column::Subject),
@@ -256,6 +260,13 @@ impl Column {
         ("actual", Column::Actual),
         ("实际", Column::Actual),
         ("实际值", Column::Actual),
+        ("unit", Column::Unit),
+        ("单位", Column::Unit),
+        ("target", Column::Target),
+        ("目标", Column::Target),
+        ("note", Column::Note),
+        ("备注", Column::Note),
+        ("说明", Column::Note),
     ];
 
     /// The column a header cell names (ASCII-case-insensitive), if it is recognised.
@@ -266,12 +277,20 @@ impl Column {
             .map(|&(_, column)| column)
     }
 
+    /// A column for people: shown in the file, never scored.
+    pub fn is_information(self) -> bool {
+        matches!(self, Column::Unit | Column::Target | Column::Note)
+    }
+
     pub fn key(self) -> &'static str {
         match self {
             Column::Subject => "subject",
             Column::Period => "period",
             Column::Indicator => "indicator",
             Column::Actual => "actual",
+            Column::Unit => "unit",
+            Column::Target => "target",
+            Column::Note => "note",
         }
     }
 }

@@ -423,6 +423,7 @@ fn card_problems(
     let kind = card.key.kind;
     let mut problems = Vec::new();
     let mut absent = Vec::new();
+    let mut empty = Vec::new();
     for error in errors {
         let CardError::MissingValue(i) = *error else {
             continue;
@@ -430,13 +431,40 @@ fn card_problems(
         let id = &def.indicators[i].id;
         match &card.values[i] {
             Some(o) if o.invalid => {}
-            Some(o) => problems.push(at(
-                o.loc,
-                format!("no value for `{id}` ({describe}), which has a {kind} target"),
-                "give it a value, or use --missing zero or --missing skip",
-            )),
+            Some(o) => empty.push((format!("`{id}`"), o.loc)),
             None => absent.push(format!("`{id}`")),
         }
+    }
+    // Empty cells of one card are one problem per file, at the first of them there.
+    let mut empty_in: Vec<usize> = empty.iter().map(|(_, loc)| loc.file).collect();
+    empty_in.sort_unstable();
+    empty_in.dedup();
+    for file in empty_in {
+        let here: Vec<&(String, rows::Loc)> =
+            empty.iter().filter(|(_, loc)| loc.file == file).collect();
+        let Some(loc) = here
+            .iter()
+            .map(|(_, loc)| *loc)
+            .min_by_key(|loc| loc.offset)
+        else {
+            continue;
+        };
+        let (message, hint) = if let [(id, _)] = here.as_slice() {
+            (
+                format!("no value for {id} ({describe}), which has a {kind} target"),
+                "give it a value, or use --missing zero or --missing skip",
+            )
+        } else {
+            let ids: Vec<&str> = here.iter().map(|(id, _)| id.as_str()).collect();
+            (
+                format!(
+                    "no values for {} ({describe}), which have {kind} targets: their cells are empty",
+                    ids.join(", ")
+                ),
+                "give them values, or use --missing zero or --missing skip",
+            )
+        };
+        problems.push(at(loc, message, hint));
     }
     if !absent.is_empty() {
         let message = if absent.len() == 1 {

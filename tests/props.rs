@@ -1541,6 +1541,8 @@ fn encode(text: &str, how: u8) -> Vec<u8> {
         2 => [b"\xFF\xFE".as_slice(), &utf16(false)].concat(),
         3 => [b"\xFE\xFF".as_slice(), &utf16(true)].concat(),
         4 => utf16(false),
+        5 => encoding_rs::BIG5.encode(text).0.into_owned(),
+        6 => encoding_rs::WINDOWS_1252.encode(text).0.into_owned(),
         _ => encoding_rs::GB18030.encode(text).0.into_owned(),
     }
 }
@@ -1550,7 +1552,7 @@ fn data_bytes() -> impl Strategy<Value = Vec<u8>> {
         prop::collection::vec(any::<u8>(), 0..400),
         (
             csv_text(),
-            0u8..6,
+            0u8..8,
             prop::option::of((any::<Index>(), any::<u8>()))
         )
             .prop_map(|(text, how, corrupt)| {
@@ -1573,6 +1575,10 @@ fn read_options() -> impl Strategy<Value = ReadOptions> {
             Encoding::Gb18030,
             Encoding::Utf16Le,
             Encoding::Utf16Be,
+            Encoding::Other(encoding_rs::BIG5),
+            Encoding::Other(encoding_rs::WINDOWS_1252),
+            Encoding::Other(encoding_rs::SHIFT_JIS),
+            Encoding::Other(encoding_rs::ISO_2022_JP),
         ])),
         prop::option::of(prop::sample::select(vec![b',', b'\t', b';'])),
         prop::option::of(period_kind()),

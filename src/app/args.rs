@@ -2,9 +2,11 @@
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 use kpi::period::PeriodKind;
+use kpi::read::encoding::{COMMON_LABELS, Encoding, LabelError};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -141,9 +143,11 @@ pub struct InputArgs {
     #[arg(long)]
     pub ignore_unknown: bool,
 
-    /// Read data files in this encoding instead of detecting it.
-    #[arg(long, value_enum, value_name = "ENCODING")]
-    pub encoding: Option<EncodingArg>,
+    /// Read data files in this encoding instead of detecting it: any WHATWG label,
+    /// such as utf8, gb18030, big5, windows-1252, shift_jis or utf-16le [default: a
+    /// byte order mark decides, else UTF-8 if the first 64 KiB are, else GB18030].
+    #[arg(long, value_name = "LABEL", value_parser = EncodingParser)]
+    pub encoding: Option<Encoding>,
 
     /// The sheet of an .xlsx, .xls or .ods data file to read [default: the first, or the only one with data when the first is empty].
     #[arg(long, value_name = "NAME", value_hint = ValueHint::Other)]
@@ -329,16 +333,40 @@ pub enum LangArg {
     Zh,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum EncodingArg {
-    #[value(alias = "utf-8")]
-    Utf8,
-    #[value(alias = "gbk", alias = "gb2312")]
-    Gb18030,
-    #[value(alias = "utf-16le")]
-    Utf16le,
-    #[value(alias = "utf-16be")]
-    Utf16be,
+/// `--encoding LABEL`: any WHATWG label is accepted; the common ones are offered as
+/// its possible values, so that shell completion lists them rather than files.
+#[derive(Clone, Copy, Debug)]
+struct EncodingParser;
+
+impl TypedValueParser for EncodingParser {
+    type Value = Encoding;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Encoding, clap::Error> {
+        // A plain function's errors are worded as clap words the other options'.
+        TypedValueParser::parse_ref(&parse_encoding, cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(
+            COMMON_LABELS
+                .iter()
+                .map(|&(label, what)| PossibleValue::new(label).help(what)),
+        ))
+    }
+}
+
+fn parse_encoding(text: &str) -> Result<Encoding, String> {
+    let common = "name one such as utf8, gb18030, big5, windows-1252, shift_jis, euc-kr or \
+                  utf-16le (any WHATWG encoding label)";
+    Encoding::from_label(text).map_err(|e| match e {
+        LabelError::Unknown => format!("unknown encoding; {common}"),
+        LabelError::NotText => format!("not an encoding data files can be read in; {common}"),
+    })
 }
 
 /// `--period`: one kind, or every kind the data supports.
@@ -464,7 +492,20 @@ fn looks_like_a_file(word: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{parse_fail_under, parse_size};
+    use super::{parse_encoding, parse_fail_under, parse_size};
+    use kpi::read::encoding::Encoding;
+
+    #[test]
+    fn any_whatwg_encoding_label_but_the_unsafe_ones() {
+        assert_eq!(
+            parse_encoding("big5"),
+            Ok(Encoding::from_label("big5").unwrap())
+        );
+        assert_eq!(parse_encoding("utf16be"), Ok(Encoding::Utf16Be));
+        assert!(parse_encoding("replacement").is_err());
+        assert!(parse_encoding("x-user-defined").is_err());
+        assert!(parse_encoding("utf-7").is_err());
+    }
 
     #[test]
     fn sizes_read_as_people_write_them() {

@@ -4,7 +4,7 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use crate::app::args::{Cli, Command, EncodingArg, InputArgs, MissingArg, PeriodChoice};
+use crate::app::args::{Cli, Command, InputArgs, MissingArg, PeriodChoice};
 use kpi::cards::group::RollUp;
 use kpi::diag::Diagnostic;
 use kpi::model::{Lang, Scorecard};
@@ -160,12 +160,7 @@ impl ConfigSource {
 
 /// `--encoding`, as the reader names it.
 fn encoding_of(input: &InputArgs) -> Option<Encoding> {
-    input.encoding.map(|e| match e {
-        EncodingArg::Utf8 => Encoding::Utf8,
-        EncodingArg::Gb18030 => Encoding::Gb18030,
-        EncodingArg::Utf16le => Encoding::Utf16Le,
-        EncodingArg::Utf16be => Encoding::Utf16Be,
-    })
+    input.encoding
 }
 
 /// The definition in force, or its problems printed on standard error.

@@ -154,6 +154,9 @@ struct Building {
     /// The cells of the wide row being read, which stand or fall together.
     pending: Vec<(usize, Observation)>,
     pending_row: Option<Loc>,
+    /// Second values of a long file's rows (indicator, where, where first given):
+    /// one problem for the card, however many indicators a pasted block repeats.
+    duplicates: Vec<(usize, Loc, Loc)>,
 }
 
 impl Building {
@@ -173,6 +176,7 @@ impl Building {
             },
             pending: Vec::new(),
             pending_row: None,
+            duplicates: Vec::new(),
         }
     }
 
@@ -193,14 +197,8 @@ impl Building {
         };
         match slot {
             Some(earlier) => {
-                let id = &how.def.indicators[row.indicator].id;
-                problems.push(duplicate(
-                    how.files,
-                    row.observation.loc,
-                    earlier.loc,
-                    format!("value for `{id}` ({})", self.card.key.describe()),
-                    "keep one row per subject, period and indicator",
-                ));
+                self.duplicates
+                    .push((row.indicator, row.observation.loc, earlier.loc));
             }
             None => *slot = Some(row.observation),
         }
@@ -234,8 +232,73 @@ impl Building {
 
     fn finish(mut self, how: &Grouping<'_>, problems: &mut Problems) -> CardData {
         self.commit(how, problems);
+        // One problem per file the second values are in, at the first of them there.
+        let mut files: Vec<usize> = self.duplicates.iter().map(|(_, at, _)| at.file).collect();
+        files.sort_unstable();
+        files.dedup();
+        for file in files {
+            let here: Vec<&(usize, Loc, Loc)> = self
+                .duplicates
+                .iter()
+                .filter(|(_, at, _)| at.file == file)
+                .collect();
+            problems.push(duplicates(how, &self.card.key, &here));
+        }
         self.card
     }
+}
+
+/// Second values of one card in one file (indicator, where, where first given): named
+/// as one duplicate when there is one, else listed at the first of them.
+fn duplicates(how: &Grouping<'_>, key: &CardKey, found: &[&(usize, Loc, Loc)]) -> Diagnostic {
+    const HINT: &str = "keep one row per subject, period and indicator";
+    if let [(i, at, earlier)] = found {
+        let id = &how.def.indicators[*i].id;
+        let what = format!("value for `{id}` ({})", key.describe());
+        return duplicate(how.files, *at, *earlier, what, HINT);
+    }
+    let at = found
+        .iter()
+        .map(|(_, at, _)| *at)
+        .min_by_key(|loc| loc.offset)
+        .unwrap_or_default();
+    let mut ids: Vec<usize> = Vec::new();
+    for (i, _, _) in found {
+        if !ids.contains(i) {
+            ids.push(*i);
+        }
+    }
+    let ids: Vec<String> = ids
+        .iter()
+        .map(|i| format!("`{}`", how.def.indicators[*i].id))
+        .collect();
+    // The places first given, in file order, the first few named.
+    const NAMED: usize = 3;
+    let mut earlier: Vec<(usize, usize)> = found.iter().map(|(_, _, e)| (e.file, e.line)).collect();
+    earlier.sort_unstable();
+    earlier.dedup();
+    let mut places: Vec<String> = earlier
+        .iter()
+        .take(NAMED)
+        .map(|(file, line)| format!("{}:{line}", how.files[*file]))
+        .collect();
+    if earlier.len() > NAMED {
+        places.push(format!("{} more rows", earlier.len() - NAMED));
+    }
+    Diagnostic::error(
+        &how.files[at.file],
+        at.line,
+        at.col,
+        format!(
+            "{} duplicate values for {} ({}): also given at {}",
+            found.len(),
+            ids.join(", "),
+            key.describe(),
+            places.join(", ")
+        ),
+    )
+    .with_offset(at.offset)
+    .with_hint(Some(HINT.to_string()))
 }
 
 /// A second value (`what`) at `at` for what `earlier` gave: located at the second,

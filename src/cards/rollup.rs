@@ -230,6 +230,12 @@ pub(crate) fn roll_group(
     let mut values = Vec::with_capacity(def.indicators.len());
     let mut all_parts = Vec::with_capacity(def.indicators.len());
     let mut gaps = Vec::new();
+    // Problems of several indicators of this card are given once, listing them.
+    let mut missing_periods_of: Vec<(usize, Vec<Period>)> = Vec::new();
+    let mut uncombined: Vec<(usize, CombineError, Loc)> = Vec::new();
+    // Assessed indicators with values for the card: when every one lacks the same
+    // periods, the message says so rather than list them all.
+    let mut with_values = 0;
     for (i, indicator) in def.indicators.iter().enumerate() {
         let mut given: Vec<(Period, &Observation)> = Vec::new();
         let mut invalid = false;
@@ -268,38 +274,19 @@ pub(crate) fn roll_group(
             continue;
         }
         let assessed = indicator.thresholds(key.kind).is_some();
+        if assessed {
+            with_values += 1;
+        }
         let missing_periods: Vec<Period> = constituents
             .iter()
             .filter(|p| !given.iter().any(|(g, _)| g == *p))
             .copied()
             .collect();
-        let missing: Vec<String> = missing_periods.iter().map(Period::to_string).collect();
-        if assessed && !missing.is_empty() {
-            let message = format!(
-                "`{}` for {} has no value for {} of its {} {}s",
-                indicator.id,
-                key.describe(),
-                missing.join(", "),
-                constituents.len(),
-                data_kind
-            );
+        if assessed && !missing_periods.is_empty() {
+            missing_periods_of.push((i, missing_periods.clone()));
             if partial {
                 gaps.push((i, missing_periods));
-                diagnostics.push(
-                    Diagnostic::warning(
-                        &files[first.file],
-                        first.line,
-                        first.col,
-                        format!("{message}; combined the values there are"),
-                    )
-                    .with_offset(first.offset),
-                );
             } else {
-                diagnostics.push(here(
-                    first,
-                    message,
-                    "add the missing periods, or use --partial to combine the values there are",
-                ));
                 values.push(Some(Observation {
                     value: None,
                     invalid: true,
@@ -317,28 +304,7 @@ pub(crate) fn roll_group(
             })),
             Err(error) => {
                 if assessed {
-                    let message = match error {
-                        CombineError::MixedRatio => format!(
-                            "`{}` for {} mixes a/b values with plain ones; aggregate = \"ratio\" needs one form",
-                            indicator.id,
-                            key.describe()
-                        ),
-                        CombineError::ZeroDenominator => format!(
-                            "`{}` for {}: the denominators of its a/b values sum to 0",
-                            indicator.id,
-                            key.describe()
-                        ),
-                        CombineError::Overflow => format!(
-                            "`{}` for {}: the combined value is too large",
-                            indicator.id,
-                            key.describe()
-                        ),
-                    };
-                    diagnostics.push(here(
-                        loc,
-                        message,
-                        "write every value of the indicator the same way, as a/b or as a number",
-                    ));
+                    uncombined.push((i, error, loc));
                 }
                 values.push(Some(Observation {
                     value: None,
@@ -348,6 +314,68 @@ pub(crate) fn roll_group(
             }
         }
     }
+    if !missing_periods_of.is_empty() {
+        let message = missing_message(
+            def,
+            key,
+            &missing_periods_of,
+            with_values,
+            (constituents.len(), data_kind),
+        );
+        diagnostics.push(if partial {
+            Diagnostic::warning(
+                &files[first.file],
+                first.line,
+                first.col,
+                format!("{message}; combined the values there are"),
+            )
+            .with_offset(first.offset)
+        } else {
+            here(
+                first,
+                message,
+                "add the missing periods, or use --partial to combine the values there are",
+            )
+        });
+    }
+    for kind in [
+        CombineError::MixedRatio,
+        CombineError::ZeroDenominator,
+        CombineError::Overflow,
+    ] {
+        let of_kind: Vec<&(usize, CombineError, Loc)> =
+            uncombined.iter().filter(|(_, e, _)| *e == kind).collect();
+        let Some(&&(_, _, at)) = of_kind.first() else {
+            continue;
+        };
+        let ids = ids(def, of_kind.iter().map(|(i, _, _)| *i));
+        let (one, many) = (of_kind.len() == 1, key.describe());
+        let message = match kind {
+            CombineError::MixedRatio if one => format!(
+                "{ids} for {many} mixes a/b values with plain ones; aggregate = \"ratio\" needs one form"
+            ),
+            CombineError::MixedRatio => format!(
+                "{ids} for {many} mix a/b values with plain ones; aggregate = \"ratio\" needs one form"
+            ),
+            CombineError::ZeroDenominator if one => {
+                format!("{ids} for {many}: the denominators of its a/b values sum to 0")
+            }
+            CombineError::ZeroDenominator => {
+                format!("{ids} for {many}: the denominators of each one's a/b values sum to 0")
+            }
+            CombineError::Overflow if one => {
+                format!("{ids} for {many}: the combined value is too large")
+            }
+            CombineError::Overflow => {
+                format!("{ids} for {many}: the combined values are too large")
+            }
+        };
+        diagnostics.push(here(
+            at,
+            message,
+            "write every value of an indicator the same way, as a/b or as a number",
+        ));
+    }
     Some(CardData {
         key: key.clone(),
         first,
@@ -355,6 +383,78 @@ pub(crate) fn roll_group(
         parts: all_parts,
         gaps,
     })
+}
+
+/// Indicators by id, as messages list them: `` `a`, `b` ``.
+fn ids(def: &Scorecard, indicators: impl Iterator<Item = usize>) -> String {
+    indicators
+        .map(|i| format!("`{}`", def.indicators[i].id))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The periods a card's indicators lack, in one message: by indicator when one lacks
+/// them or all lack the same (counted when they are all those given, and many), else
+/// by period. `with_values` indicators were looked
+/// at; `(constituents, data_kind)` is what the card is made of (3 months).
+fn missing_message(
+    def: &Scorecard,
+    key: &CardKey,
+    missing: &[(usize, Vec<Period>)],
+    with_values: usize,
+    (constituents, data_kind): (usize, PeriodKind),
+) -> String {
+    let labels = |periods: &[Period]| {
+        periods
+            .iter()
+            .map(Period::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let all = ids(def, missing.iter().map(|(i, _)| *i));
+    let describe = key.describe();
+    let (first, rest) = (&missing[0].1, &missing[1..]);
+    if rest.is_empty() {
+        return format!(
+            "{all} for {describe} has no value for {} of its {constituents} {data_kind}s",
+            labels(first)
+        );
+    }
+    let same = rest.iter().all(|(_, periods)| periods == first);
+    // Listing a few indicators helps; listing eleven is noise.
+    if same && missing.len() == with_values && missing.len() > 3 {
+        return format!(
+            "{describe} has no value for {} of its {constituents} {data_kind}s, for any of the {} indicators given",
+            labels(first),
+            missing.len()
+        );
+    }
+    if same {
+        return format!(
+            "{all} for {describe} have no value for {} of its {constituents} {data_kind}s",
+            labels(first)
+        );
+    }
+    let mut periods: Vec<Period> = missing
+        .iter()
+        .flat_map(|(_, p)| p.iter().copied())
+        .collect();
+    periods.sort_by_key(|p| p.sort_key());
+    periods.dedup();
+    let by_period: Vec<String> = periods
+        .iter()
+        .map(|period| {
+            let lacking = missing
+                .iter()
+                .filter(|(_, p)| p.contains(period))
+                .map(|(i, _)| *i);
+            format!("{period} ({})", ids(def, lacking))
+        })
+        .collect();
+    format!(
+        "{all} for {describe} have no value for some of its {constituents} {data_kind}s: {}",
+        by_period.join(", ")
+    )
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Bytes of a data file → text (SPEC §5): a BOM decides, else the first 64 KiB do
-//! (valid UTF-8 is UTF-8, anything else GB18030, as Excel on Chinese Windows saves).
+//! (valid UTF-8 is UTF-8, anything else GB18030, as Excel on Chinese Windows saves);
+//! `--encoding` names any WHATWG encoding instead.
 
 use std::borrow::Cow;
 
@@ -10,15 +11,82 @@ pub enum Encoding {
     Gb18030,
     Utf16Le,
     Utf16Be,
+    /// Any other WHATWG encoding, named by `--encoding` (Big5, Windows-1252, …).
+    Other(&'static encoding_rs::Encoding),
+}
+
+/// The labels offered for `--encoding` (completion, help, messages), with what each is
+/// for; any other WHATWG label is accepted too.
+pub const COMMON_LABELS: [(&str, &str); 9] = [
+    ("utf8", "UTF-8"),
+    ("gb18030", "Simplified Chinese (Excel on Chinese Windows)"),
+    ("gbk", "Simplified Chinese, older files (read as GB18030)"),
+    ("big5", "Traditional Chinese (Taiwan, Hong Kong)"),
+    ("utf-16le", "Excel's \"Unicode text\""),
+    ("utf-16be", "UTF-16, big-endian"),
+    (
+        "windows-1252",
+        "Western European (Excel on English, French, German… Windows)",
+    ),
+    ("shift_jis", "Japanese"),
+    ("euc-kr", "Korean"),
+];
+
+/// Why a label names no encoding a data file can be read in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LabelError {
+    /// Not a WHATWG label.
+    Unknown,
+    /// A label of `replacement` (ISO-2022-KR, HZ-GB-2312, …: decoding them is unsafe,
+    /// so WHATWG turns their text into one error) or `x-user-defined` (bytes as private
+    /// characters: never an error, never the text).
+    NotText,
 }
 
 impl Encoding {
+    /// The encoding a label names: any WHATWG label in any ASCII case (`big5`,
+    /// `windows-1252`, `utf-8`, `latin1`, `sjis`, …), and `utf16le`, `utf16be`.
+    pub fn from_label(label: &str) -> Result<Encoding, LabelError> {
+        let label = label.trim();
+        if label.eq_ignore_ascii_case("utf16le") {
+            return Ok(Encoding::Utf16Le);
+        }
+        if label.eq_ignore_ascii_case("utf16be") {
+            return Ok(Encoding::Utf16Be);
+        }
+        match encoding_rs::Encoding::for_label(label.as_bytes()) {
+            None => Err(LabelError::Unknown),
+            Some(codec)
+                if codec == encoding_rs::REPLACEMENT || codec == encoding_rs::X_USER_DEFINED =>
+            {
+                Err(LabelError::NotText)
+            }
+            Some(codec) => Ok(Encoding::of(codec)),
+        }
+    }
+
+    /// The encoding of an `encoding_rs` codec: the four with BOMs or detection by name.
+    fn of(codec: &'static encoding_rs::Encoding) -> Encoding {
+        if codec == encoding_rs::UTF_8 {
+            Encoding::Utf8
+        } else if codec == encoding_rs::GB18030 {
+            Encoding::Gb18030
+        } else if codec == encoding_rs::UTF_16LE {
+            Encoding::Utf16Le
+        } else if codec == encoding_rs::UTF_16BE {
+            Encoding::Utf16Be
+        } else {
+            Encoding::Other(codec)
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Encoding::Utf8 => "UTF-8",
             Encoding::Gb18030 => "GB18030",
             Encoding::Utf16Le => "UTF-16LE",
             Encoding::Utf16Be => "UTF-16BE",
+            Encoding::Other(codec) => codec.name(),
         }
     }
 
@@ -28,6 +96,7 @@ impl Encoding {
             Encoding::Gb18030 => encoding_rs::GB18030,
             Encoding::Utf16Le => encoding_rs::UTF_16LE,
             Encoding::Utf16Be => encoding_rs::UTF_16BE,
+            Encoding::Other(codec) => codec,
         }
     }
 }
@@ -149,6 +218,53 @@ mod tests {
         );
         let err = decode(b"a\r\nb\xFF", Some(Encoding::Utf8)).unwrap_err();
         assert_eq!(err.line, 2);
+    }
+
+    #[test]
+    fn any_whatwg_label_names_an_encoding() {
+        let name = |label: &str| Encoding::from_label(label).map(Encoding::name);
+        assert_eq!(name("utf8"), Ok("UTF-8"));
+        assert_eq!(name("UTF-8"), Ok("UTF-8"));
+        assert_eq!(name("gb18030"), Ok("GB18030"));
+        assert_eq!(name("gbk"), Ok("GBK"));
+        assert_eq!(name("gb2312"), Ok("GBK"));
+        assert_eq!(name("big5"), Ok("Big5"));
+        assert_eq!(name(" Windows-1252 "), Ok("windows-1252"));
+        assert_eq!(name("latin1"), Ok("windows-1252"));
+        assert_eq!(name("shift_jis"), Ok("Shift_JIS"));
+        assert_eq!(name("euc-kr"), Ok("EUC-KR"));
+        assert_eq!(Encoding::from_label("utf-16le"), Ok(Encoding::Utf16Le));
+        assert_eq!(Encoding::from_label("utf16le"), Ok(Encoding::Utf16Le));
+        assert_eq!(Encoding::from_label("UTF16BE"), Ok(Encoding::Utf16Be));
+        assert_eq!(Encoding::from_label("utf-16"), Ok(Encoding::Utf16Le));
+        assert_eq!(Encoding::from_label("klingon"), Err(LabelError::Unknown));
+        assert_eq!(Encoding::from_label(""), Err(LabelError::Unknown));
+        assert_eq!(
+            Encoding::from_label("replacement"),
+            Err(LabelError::NotText)
+        );
+        assert_eq!(Encoding::from_label("hz-gb-2312"), Err(LabelError::NotText));
+        assert_eq!(
+            Encoding::from_label("x-user-defined"),
+            Err(LabelError::NotText)
+        );
+        for (label, _) in COMMON_LABELS {
+            assert!(Encoding::from_label(label).is_ok(), "{label}");
+        }
+    }
+
+    #[test]
+    fn big5_and_windows_1252_decode_when_named() {
+        // 台北 in Big5; Montréal in Windows-1252.
+        let big5 = Encoding::from_label("big5").unwrap();
+        let (text, _) = decode(b"\xA5\x78\xA5\x5F,1", Some(big5)).unwrap();
+        assert_eq!(text, "台北,1");
+        let cp1252 = Encoding::from_label("windows-1252").unwrap();
+        let (text, _) = decode(b"Montr\xE9al", Some(cp1252)).unwrap();
+        assert_eq!(text, "Montréal");
+        // A byte that Big5 does not allow names its line.
+        let err = decode(b"a\nb\x80\x20", Some(big5)).unwrap_err();
+        assert_eq!((err.line, err.col), (2, 2));
     }
 
     #[test]

@@ -20,20 +20,7 @@ pub enum HeaderCell {
     /// `indicator` or `actual` without the other: a long file needs both.
     Misplaced(Column),
     Indicator(usize),
-    /// A column for people (`unit`, `target`, `note`): read past, never scored.
-    Info,
     Unknown,
-}
-
-/// Columns for people (SPEC §5): information beside the values, ignored when scoring,
-/// in either layout. ASCII-case-insensitive, as every header name is.
-pub const INFO_COLUMNS: [&str; 7] = ["unit", "单位", "target", "目标", "note", "备注", "说明"];
-
-/// Whether a header cell names a column for people.
-pub fn is_info(cell: &str) -> bool {
-    INFO_COLUMNS
-        .iter()
-        .any(|name| name.eq_ignore_ascii_case(cell))
 }
 
 /// Whether a header (trimmed cells) is of the long layout: `indicator` and `actual`.
@@ -51,7 +38,6 @@ pub fn classify(def: &Scorecard, cell: &str, long: bool) -> HeaderCell {
             HeaderCell::Misplaced(column)
         }
         Some(column) => HeaderCell::Known(column),
-        None if is_info(cell) => HeaderCell::Info,
         None if long => HeaderCell::Unknown,
         None => def
             .find(cell)
@@ -128,11 +114,25 @@ mod tests {
     fn columns_for_people_are_read_past_in_either_layout() {
         let def = crate::read::config::parse(crate::read::config::BUILTIN, "builtin")
             .expect("the built-in scorecard");
-        for cell in [
-            "unit", "Unit", "单位", "target", "TARGET", "目标", "note", "备注", "说明",
+        for (cell, column) in [
+            ("unit", Column::Unit),
+            ("Unit", Column::Unit),
+            ("单位", Column::Unit),
+            ("target", Column::Target),
+            ("TARGET", Column::Target),
+            ("目标", Column::Target),
+            ("note", Column::Note),
+            ("备注", Column::Note),
+            ("说明", Column::Note),
         ] {
-            assert_eq!(classify(&def, cell, true), HeaderCell::Info, "{cell}");
-            assert_eq!(classify(&def, cell, false), HeaderCell::Info, "{cell}");
+            for long in [true, false] {
+                assert_eq!(
+                    classify(&def, cell, long),
+                    HeaderCell::Known(column),
+                    "{cell}"
+                );
+                assert!(column.is_information());
+            }
         }
         assert_eq!(classify(&def, "targets", true), HeaderCell::Unknown);
     }

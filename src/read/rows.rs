@@ -103,7 +103,7 @@ pub fn read(
         }
     };
     let delimiter = options.delimiter.unwrap_or(text.delimiter);
-    let encoding = text.encoding;
+    let (encoding, chosen) = (text.encoding, text.chosen);
     let csv = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -115,17 +115,22 @@ pub fn read(
         file,
         options,
         delimiter,
+        guessed_gb18030: chosen == Chosen::Detected && encoding == Encoding::Gb18030,
         csv,
         lines: Lines::default(),
         problems,
         header: None,
         header_ok: true,
+        not_kpi_data: false,
         fractions: Fractions::new(def),
+        targets: TargetCells::new(def),
         names: Vec::new(),
+        unknown_names: 0,
         last_name: 0,
         last_period: None,
         period_problem: false,
         all_periods_problem: false,
+        latin_warned: false,
         unheaded_reported: Vec::new(),
         offsets: Vec::new(),
         offsets_of: None,
@@ -138,13 +143,11 @@ pub fn read(
             match at {
                 Some(offset) => {
                     let (line, col) = reader.locate(offset);
+                    let (message, hint) = undecodable(encoding, chosen);
                     reader.problems.list.push(
-                        Diagnostic::error(path, line, col, format!("the text here is not valid {}", encoding.name()))
+                        Diagnostic::error(path, line, col, message)
                             .with_offset(offset)
-                            .with_hint(Some(
-                                "save the file as UTF-8, or name its encoding with --encoding utf8|gb18030|utf16le|utf16be"
-                                    .into(),
-                            )),
+                            .with_hint(Some(hint)),
                     );
                 }
                 None => reader.problems.list.push(read_error(path, &e)),
@@ -152,10 +155,42 @@ pub fn read(
             true
         }
     };
+    reader.unknown_name_problems();
     if !rejected {
         reader.fraction_warnings();
+        reader.target_warnings();
     }
     reader.problems.finish(rejected)
+}
+
+/// What the encodings worth naming are, for hints.
+const OTHER_ENCODINGS: &str = "--encoding big5, --encoding windows-1252, …";
+
+/// Text that is not valid in the encoding read: what was tried, and how to name another.
+fn undecodable(encoding: Encoding, chosen: Chosen) -> (String, String) {
+    let name = encoding.name();
+    match chosen {
+        Chosen::Named => (
+            format!("the text here is not valid {name} (named by --encoding)"),
+            format!(
+                "name the file's own encoding (--encoding utf8, --encoding gb18030, {OTHER_ENCODINGS}), or save it as UTF-8"
+            ),
+        ),
+        Chosen::ByteOrderMark => (
+            format!("the text here is not valid {name}, which the file's byte order mark names"),
+            "save the file again as UTF-8".into(),
+        ),
+        Chosen::Detected if encoding == Encoding::Gb18030 => (
+            "the text here is not valid UTF-8 or GB18030 (tried in that order)".into(),
+            format!("if the file is in another encoding, name it: {OTHER_ENCODINGS}"),
+        ),
+        Chosen::Detected => (
+            format!("the text here is not valid {name}, the encoding of the file's first 64 KiB"),
+            format!(
+                "if the file is in another encoding, name it: --encoding gb18030, {OTHER_ENCODINGS}"
+            ),
+        ),
+    }
 }
 
 /// A file that could not be read, as a diagnostic.
@@ -206,6 +241,8 @@ struct Header {
     period: Option<usize>,
     indicator: usize,
     actual: usize,
+    /// A long file's `target` column, checked against the targets in force.
+    target: Option<usize>,
     /// (column, indicator) of a wide file.
     indicators: Vec<(usize, usize)>,
     /// Columns with an empty header: their cells must stay empty.
@@ -219,27 +256,48 @@ struct FileReader<'a, 'r> {
     file: usize,
     options: &'a ReadOptions,
     delimiter: u8,
+    /// The file is not UTF-8, so it is read as GB18030: Big5 and Windows-1252 text
+    /// often decodes as valid GB18030 nonsense, which problems then point out.
+    guessed_gb18030: bool,
     csv: csv::Reader<Text<'r>>,
     lines: Lines,
     problems: Problems<'a>,
     header: Option<Header>,
     /// No header problem: rows may make cards.
     header_ok: bool,
+    /// The header is not a KPI file's: that one problem is the file's, and its rows
+    /// are not read.
+    not_kpi_data: bool,
     fractions: Fractions,
+    targets: TargetCells,
     /// Indicator names seen in a long file, and what they name; rows cycle through
     /// the same few, so the next one is looked for after the last one found.
-    names: Vec<(Box<[u8]>, Option<usize>)>,
+    names: Vec<Name>,
+    /// Of those, the unknown ones (at most `MAX_PROBLEMS` are kept).
+    unknown_names: usize,
     last_name: usize,
     /// The last period label read, and what it means.
     last_period: Option<(Box<[u8]>, Option<Period>)>,
     period_problem: bool,
     all_periods_problem: bool,
+    /// A subject that looks like Windows-1252 read as GB18030 has been warned of.
+    latin_warned: bool,
     unheaded_reported: Vec<usize>,
     /// Where the cells of the row at `offsets_of` start.
     offsets: Vec<u64>,
     offsets_of: Option<u64>,
     /// That row has no quote, so it lies on one line: columns count from its start.
     plain: bool,
+}
+
+/// An indicator name of a long file, what it names, and for an unknown one, the rows
+/// that give it and the first of them: each unknown name is one problem, however many
+/// rows repeat it.
+struct Name {
+    text: Box<[u8]>,
+    found: Option<usize>,
+    rows: usize,
+    first: Loc,
 }
 
 /// A record and where it starts.
@@ -272,6 +330,9 @@ impl FileReader<'_, '_> {
             if self.header.is_none() {
                 header_start = Some((line, start));
                 self.header(&row)?;
+                if self.not_kpi_data {
+                    return Ok(());
+                }
             } else if !record.as_slice().trim_ascii().is_empty() {
                 any_data = true;
                 self.data_row(&row, emit)?;
@@ -434,6 +495,14 @@ impl FileReader<'_, '_> {
             .collect();
         let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
         let long = is_long(&refs);
+        let classes: Vec<HeaderCell> = refs
+            .iter()
+            .map(|cell| classify(self.def, cell, long))
+            .collect();
+        if !long && self.names_nothing_to_score(&refs, &classes) {
+            self.not_kpi_data(row, &refs, &classes);
+            return Ok(());
+        }
         let before = self.problems.list.len() + self.problems.suppressed;
         let locs = self.cell_locs(row);
         let mut roles = Vec::with_capacity(cells.len());
@@ -445,13 +514,13 @@ impl FileReader<'_, '_> {
             period: None,
             indicator: 0,
             actual: 0,
+            target: None,
             indicators: Vec::new(),
             unheaded: Vec::new(),
             locs: locs.clone(),
         };
-        for (j, cell) in refs.iter().enumerate() {
+        for (j, (cell, &class)) in refs.iter().zip(&classes).enumerate() {
             let at = locs[j];
-            let class = classify(self.def, cell, long);
             let role = match class {
                 HeaderCell::Empty => {
                     header.unheaded.push(j);
@@ -472,7 +541,6 @@ impl FileReader<'_, '_> {
                     Role::Known(column)
                 }
                 HeaderCell::Indicator(i) => Role::Indicator(i),
-                HeaderCell::Info => Role::Ignored,
                 HeaderCell::Unknown if self.options.ignore_unknown => Role::Ignored,
                 HeaderCell::Unknown if self.problems.is_full() => {
                     self.problems.suppressed += 1;
@@ -484,7 +552,9 @@ impl FileReader<'_, '_> {
                     Role::Ignored
                 }
             };
-            if role != Role::Ignored {
+            // Notes and units for people may come in several columns.
+            let repeatable = matches!(role, Role::Known(Column::Unit | Column::Note));
+            if role != Role::Ignored && !repeatable {
                 if let Some(&first) = first_seen.get(&role) {
                     let what = match role {
                         Role::Indicator(i) => format!("indicator `{}`", self.def.indicators[i].id),
@@ -507,6 +577,7 @@ impl FileReader<'_, '_> {
                         Role::Known(Column::Period) => header.period = Some(j),
                         Role::Known(Column::Indicator) => header.indicator = j,
                         Role::Known(Column::Actual) => header.actual = j,
+                        Role::Known(Column::Target) if long => header.target = Some(j),
                         Role::Indicator(i) => header.indicators.push((j, i)),
                         _ => {}
                     }
@@ -514,21 +585,101 @@ impl FileReader<'_, '_> {
             }
             roles.push(role);
         }
-        let problems_now = self.problems.list.len() + self.problems.suppressed;
-        if !long && header.indicators.is_empty() && problems_now == before {
-            let at = self.row_loc(row);
-            self.error(
-                at,
-                "the header names no indicator".into(),
-                Some("use the long layout (columns indicator and actual) or one column per indicator".into()),
-            );
-        }
         // A header problem lets every row be checked, but no row of the file is
         // scored: what the broken columns held is unknown.
         self.header_ok = self.problems.list.len() + self.problems.suppressed == before;
         header.roles = roles;
         self.header = Some(header);
         Ok(())
+    }
+
+    /// Whether a wide header names nothing to score: no indicator, no column misplaced
+    /// from a long file, and not mostly columns that look like typos of names (whose
+    /// suggestions are worth a problem each). A word of one or two characters is too
+    /// short to call a typo: 岗位 is one character from 单位, and not a misspelling of it.
+    /// Only the first `MAX_PROBLEMS` unknown cells are looked at, as only they would
+    /// be listed.
+    fn names_nothing_to_score(&self, cells: &[&str], classes: &[HeaderCell]) -> bool {
+        let scorable = classes
+            .iter()
+            .any(|c| matches!(c, HeaderCell::Indicator(_) | HeaderCell::Misplaced(_)));
+        if scorable {
+            return false;
+        }
+        if self.options.ignore_unknown {
+            return true;
+        }
+        let candidates = || {
+            self.def
+                .names()
+                .chain(Column::NAMES.iter().map(|(n, _)| *n))
+        };
+        let (mut unknown, mut typos) = (0, 0);
+        for (cell, _) in cells
+            .iter()
+            .zip(classes)
+            .filter(|(_, class)| **class == HeaderCell::Unknown)
+            .take(MAX_PROBLEMS)
+        {
+            unknown += 1;
+            if cell.chars().nth(2).is_some() && did_you_mean(cell, candidates()).is_some() {
+                typos += 1;
+            }
+        }
+        typos == 0 || typos * 2 < unknown
+    }
+
+    /// A header that names nothing to score: one problem for the file, saying what
+    /// the header holds and what a KPI file's header looks like.
+    fn not_kpi_data(&mut self, row: &Row<'_>, cells: &[&str], classes: &[HeaderCell]) {
+        const SHOWN: usize = 3;
+        let named: Vec<&str> = cells.iter().copied().filter(|c| !c.is_empty()).collect();
+        let mut shown: Vec<String> = named
+            .iter()
+            .take(SHOWN)
+            .map(|cell| match cell.char_indices().nth(20) {
+                Some((end, _)) => format!("{}…", &cell[..end]),
+                None => (*cell).to_string(),
+            })
+            .collect();
+        if named.len() > SHOWN {
+            shown.push("…".into());
+        }
+        let columns = match named.len() {
+            1 => "1 column".to_string(),
+            n => format!("{n} columns"),
+        };
+        // Columns for people (备注 …) are in many files that are not KPI data.
+        let knows_a_column = classes
+            .iter()
+            .any(|c| matches!(c, HeaderCell::Known(column) if !column.is_information()));
+        let mut message = if named.is_empty() {
+            "the header line names no column".to_string()
+        } else {
+            format!(
+                "the header {:?} ({columns}) names no indicator",
+                shown.join(", ")
+            )
+        };
+        if !knows_a_column && !named.is_empty() {
+            message.push_str(" and no column kpi knows");
+        }
+        let layouts = "a KPI file's header is long, `subject,period,indicator,actual` \
+                       (考核对象,期间,指标,实际), or wide, `subject,period` then one column per \
+                       indicator name or id (`kpi targets` lists them); the README's \
+                       examples/monthly-zh.csv is one";
+        let hint = if self.guessed_gb18030 {
+            message.push_str(", read as GB18030 as the file is not UTF-8");
+            format!(
+                "if the file is in Big5 or Windows-1252, name it: --encoding big5, --encoding windows-1252; otherwise, {layouts}"
+            )
+        } else {
+            layouts.to_string()
+        };
+        let at = self.row_loc(row);
+        self.error(at, message, Some(hint));
+        self.header_ok = false;
+        self.not_kpi_data = true;
     }
 
     fn data_row(&mut self, row: &Row<'_>, emit: &mut dyn FnMut(Record<'_>)) -> io::Result<()> {
@@ -557,6 +708,9 @@ impl FileReader<'_, '_> {
         let subject = subject_cell
             .and_then(|j| std::str::from_utf8(&row.record[j]).ok())
             .map_or("", str::trim);
+        if self.guessed_gb18030 && !self.latin_warned {
+            self.latin_subject(row, subject);
+        }
         if long {
             self.long_row(row, key, subject, emit);
         } else {
@@ -651,26 +805,48 @@ impl FileReader<'_, '_> {
         Some((Some(period), period.kind))
     }
 
-    /// The indicator a long row names.
-    fn indicator_named(&mut self, name: &[u8]) -> Option<usize> {
+    /// The indicator the cell at column `j` of a long row names. An unknown name is
+    /// counted, with its first row, to be reported once when the file is read.
+    fn indicator_named(&mut self, row: &Row<'_>, j: usize) -> Option<usize> {
+        let name = row.record[j].trim_ascii();
         let count = self.names.len();
-        let known = (0..count)
+        let seen = (0..count)
             .map(|k| (self.last_name + 1 + k) % count)
-            .find(|&k| *self.names[k].0 == *name);
-        match known {
-            Some(k) => {
-                self.last_name = k;
-                self.names[k].1
+            .find(|&k| *self.names[k].text == *name);
+        if let Some(k) = seen {
+            self.last_name = k;
+            let entry = &mut self.names[k];
+            if entry.found.is_none() {
+                entry.rows += 1;
             }
-            None => {
-                let found = std::str::from_utf8(name)
-                    .ok()
-                    .and_then(|n| self.def.find(n));
-                self.names.push((name.into(), found));
-                self.last_name = self.names.len() - 1;
-                found
-            }
+            return entry.found;
         }
+        let found = std::str::from_utf8(name)
+            .ok()
+            .and_then(|n| self.def.find(n));
+        if found.is_none() {
+            // Past this many unknown names, each row is one more problem, counted.
+            if self.unknown_names >= MAX_PROBLEMS {
+                if !self.options.ignore_unknown {
+                    self.problems.suppressed += 1;
+                }
+                return None;
+            }
+            self.unknown_names += 1;
+        }
+        let first = if found.is_none() {
+            self.cell_loc(row, j)
+        } else {
+            Loc::default()
+        };
+        self.names.push(Name {
+            text: name.into(),
+            found,
+            rows: 1,
+            first,
+        });
+        self.last_name = self.names.len() - 1;
+        found
     }
 
     fn long_row(
@@ -683,30 +859,25 @@ impl FileReader<'_, '_> {
         let Some(header) = self.header.as_ref() else {
             return;
         };
-        let (ind_col, actual_col) = (header.indicator, header.actual);
-        let name = row.record[ind_col].trim_ascii();
-        let Some(i) = self.indicator_named(name) else {
-            if self.options.ignore_unknown && !name.is_empty() {
-                return;
-            }
-            let name = String::from_utf8_lossy(name).trim().to_string();
+        let (ind_col, actual_col, target_col) = (header.indicator, header.actual, header.target);
+        let blank = std::str::from_utf8(&row.record[ind_col]).is_ok_and(|n| n.trim().is_empty());
+        if blank {
             let at = self.cell_loc(row, ind_col);
-            let (message, hint) = if name.is_empty() {
-                ("the indicator is empty".to_string(), None)
-            } else {
-                (
-                    format!("unknown indicator {}", quoted(&name)),
-                    did_you_mean(&name, self.def.names()).map(|s| format!("did you mean {s:?}?")),
-                )
-            };
-            let hint = hint.or_else(|| {
-                Some("name an indicator by its id, name or English name (see `kpi targets`); --ignore-unknown skips unknown ones".into())
-            });
-            self.error(at, message, hint);
+            self.error(
+                at,
+                "the indicator is empty".into(),
+                Some("name an indicator by its id, name or English name (see `kpi targets`); --ignore-unknown skips unknown ones".into()),
+            );
+            return;
+        }
+        let Some(i) = self.indicator_named(row, ind_col) else {
             return;
         };
         let observation = self.observation(row, actual_col, i);
         if let Some((period, kind)) = key {
+            if let Some(j) = target_col {
+                self.target_cell(row, j, i, kind);
+            }
             let row_loc = self.row_loc(row);
             emit(Record {
                 subject,
@@ -813,10 +984,213 @@ impl FileReader<'_, '_> {
             );
         }
     }
+
+    /// Compares a long row's `target` cell with the target in force for its period
+    /// (SPEC §5): a cell that is no value, or not a value at all, is for people only.
+    fn target_cell(&mut self, row: &Row<'_>, j: usize, i: usize, kind: PeriodKind) {
+        let indicator = &self.def.indicators[i];
+        let text = std::str::from_utf8(&row.record[j]).unwrap_or_default();
+        let Ok(Some(said)) = parse_value(text, &indicator.unit) else {
+            return;
+        };
+        let in_force = indicator.thresholds(kind).map(|t| t.target);
+        if in_force == Some(said.amount) {
+            return;
+        }
+        if self.targets.first[i].is_some() {
+            self.targets.more[i] += 1;
+        } else {
+            let loc = self.cell_loc(row, j);
+            self.targets.first[i] = Some(TargetDiffers {
+                loc,
+                said: said.amount,
+                in_force,
+                kind,
+            });
+        }
+    }
+
+    /// One warning per indicator whose `target` cells differ from the targets in force.
+    fn target_warnings(&mut self) {
+        for (i, indicator) in self.def.indicators.iter().enumerate() {
+            let Some(first) = self.targets.first[i] else {
+                continue;
+            };
+            let unit = |amount: Decimal| with_unit(amount, &indicator.unit);
+            let mut message = match first.in_force {
+                Some(target) => format!(
+                    "the target column says {} for `{}`, but the {} target in force is {}",
+                    unit(first.said),
+                    indicator.id,
+                    first.kind,
+                    unit(target)
+                ),
+                None => format!(
+                    "the target column says {} for `{}`, which has no {} target (it is not assessed)",
+                    unit(first.said),
+                    indicator.id,
+                    first.kind
+                ),
+            };
+            match self.targets.more[i] {
+                0 => {}
+                1 => message.push_str(" (and 1 more row differs)"),
+                n => message.push_str(&format!(" (and {n} more rows differ)")),
+            }
+            self.problems.push(
+                Diagnostic::warning(self.problems.path, first.loc.line, first.loc.col, message)
+                    .with_offset(first.loc.offset)
+                    .with_hint(Some(
+                        "the target column is for people and never scored; scores use the scorecard's targets (see `kpi targets`)".into(),
+                    )),
+            );
+        }
+    }
+
+    /// The unknown indicator names of a long file, each once, at its first row. When
+    /// none is known and the file was read as GB18030 by default, they are one
+    /// problem, which names the encodings that such nonsense usually comes from.
+    fn unknown_name_problems(&mut self) {
+        if self.options.ignore_unknown || self.unknown_names == 0 {
+            return;
+        }
+        const DEFAULT_HINT: &str = "name an indicator by its id, name or English name (see `kpi targets`); --ignore-unknown skips unknown ones";
+        let names: Vec<(String, usize, Loc)> = self
+            .names
+            .iter()
+            .filter(|n| n.found.is_none())
+            .map(|n| {
+                (
+                    String::from_utf8_lossy(&n.text).into_owned(),
+                    n.rows,
+                    n.first,
+                )
+            })
+            .collect();
+        let def = self.def;
+        let suggestions: Vec<Option<&str>> = names
+            .iter()
+            .map(|(name, _, _)| did_you_mean(name, def.names()))
+            .collect();
+        let none_known = self.names.iter().all(|n| n.found.is_none());
+        if self.guessed_gb18030 && none_known && suggestions.iter().all(Option::is_none) {
+            const SHOWN: usize = 5;
+            let mut listed: Vec<String> = names
+                .iter()
+                .take(SHOWN)
+                .map(|(name, _, _)| quoted(name))
+                .collect();
+            if names.len() > SHOWN {
+                listed.push(format!("{} more", names.len() - SHOWN));
+            }
+            let rows: usize = names.iter().map(|(_, rows, _)| rows).sum();
+            let message = format!(
+                "no indicator name in this file is known: {} ({} on {}), read as GB18030 as the file is not UTF-8",
+                listed.join(", "),
+                plural(names.len(), "name"),
+                plural(rows, "row")
+            );
+            let at = names[0].2;
+            self.error(
+                at,
+                message,
+                Some(format!(
+                    "if the file is in Big5 or Windows-1252, name it: --encoding big5, --encoding windows-1252; otherwise, {DEFAULT_HINT}"
+                )),
+            );
+            return;
+        }
+        for ((name, rows, at), suggestion) in names.iter().zip(suggestions) {
+            let mut message = format!("unknown indicator {}", quoted(name));
+            if *rows > 1 {
+                message.push_str(&format!(" ({rows} rows, the first here)"));
+            }
+            let hint = suggestion.map_or_else(
+                || DEFAULT_HINT.to_string(),
+                |s| format!("did you mean {s:?}?"),
+            );
+            self.error(*at, message, Some(hint));
+        }
+    }
+
+    /// A subject of a file read as GB18030 by default that looks like Windows-1252
+    /// text: warned of once per file.
+    fn latin_subject(&mut self, row: &Row<'_>, subject: &str) {
+        if !looks_like_latin_read_as_gb18030(subject) {
+            return;
+        }
+        self.latin_warned = true;
+        let at = match self.header.as_ref().and_then(|h| h.subject) {
+            Some(j) => self.cell_loc(row, j),
+            None => self.row_loc(row),
+        };
+        self.problems.push(
+            Diagnostic::warning(
+                self.problems.path,
+                at.line,
+                at.col,
+                format!(
+                    "the subject {} looks like Windows-1252 text read as GB18030 (the file is not UTF-8)",
+                    quoted(subject)
+                ),
+            )
+            .with_offset(at.offset)
+            .with_hint(Some("if the file is in Windows-1252, name it: --encoding windows-1252".into())),
+        );
+    }
+}
+
+/// `1 name`, `2 names`.
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// An amount with its indicator's unit, as messages show it: `0.92%`, `3 次/台`.
+fn with_unit(amount: Decimal, unit: &str) -> String {
+    let amount = amount.normalize();
+    match unit {
+        "" => amount.to_string(),
+        "%" => format!("{amount}%"),
+        unit => format!("{amount} {unit}"),
+    }
+}
+
+/// Whether text read as GB18030 looks like Windows-1252 (Latin) text. An accented
+/// letter (a byte from 0x80 up) followed by an ASCII letter decodes as one GB18030
+/// character whose second byte is that letter, beside other letters: `Montréal`
+/// reads `Montr閍l`, `Générale` `G閚閞ale`. Chinese text seldom has such a character
+/// there: the common characters (GB2312's) have no ASCII byte in them.
+fn looks_like_latin_read_as_gb18030(text: &str) -> bool {
+    let mut before: Option<char> = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let beside_a_letter = !c.is_ascii()
+            && (before.is_some_and(|b| b.is_ascii_alphabetic())
+                || chars.peek().is_some_and(|a| a.is_ascii_alphabetic()));
+        if beside_a_letter {
+            let mut utf8 = [0u8; 4];
+            let mut bytes = [0u8; 8];
+            let mut encoder = encoding_rs::GB18030.new_encoder();
+            let (_, _, written) = encoder.encode_from_utf8_without_replacement(
+                c.encode_utf8(&mut utf8),
+                &mut bytes,
+                true,
+            );
+            if written == 2 && bytes[1].is_ascii_alphabetic() {
+                return true;
+            }
+        }
+        before = Some(c);
+    }
+    false
 }
 
 fn unknown_column(def: &Scorecard, cell: &str, long: bool) -> (String, Option<String>) {
-    const LONG: &str = "a long file has the columns subject, period, indicator and actual; --ignore-unknown skips other columns";
+    const LONG: &str = "a long file has the columns subject, period, indicator and actual, and unit, target and note for people; --ignore-unknown skips other columns";
     if long {
         (
             format!("unknown column {}", quoted(cell)),
@@ -832,6 +1206,31 @@ fn unknown_column(def: &Scorecard, cell: &str, long: bool) -> (String, Option<St
                 .map(|s| format!("did you mean {s:?}?"))
                 .or_else(|| Some("name an indicator by its id, name or English name (see `kpi targets`); --ignore-unknown skips unknown columns".into())),
         )
+    }
+}
+
+/// Per indicator, the first `target` cell of a long file that differs from the target
+/// in force, and how many more do.
+struct TargetCells {
+    first: Vec<Option<TargetDiffers>>,
+    more: Vec<usize>,
+}
+
+#[derive(Clone, Copy)]
+struct TargetDiffers {
+    loc: Loc,
+    said: Decimal,
+    /// `None`: the indicator has no target in that kind of period.
+    in_force: Option<Decimal>,
+    kind: PeriodKind,
+}
+
+impl TargetCells {
+    fn new(def: &Scorecard) -> TargetCells {
+        TargetCells {
+            first: vec![None; def.indicators.len()],
+            more: vec![0; def.indicators.len()],
+        }
     }
 }
 
@@ -938,12 +1337,23 @@ impl Lines {
     }
 }
 
+/// What chose a file's encoding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Chosen {
+    /// `--encoding`.
+    Named,
+    ByteOrderMark,
+    /// The first 64 KiB: UTF-8 if they are valid UTF-8, else GB18030.
+    Detected,
+}
+
 /// A data file's text as UTF-8, decoded as it is read, with the bytes from the
 /// current record on kept for locating cells.
 struct Text<'r> {
     inner: &'r mut dyn Read,
     decoder: encoding_rs::Decoder,
     encoding: Encoding,
+    chosen: Chosen,
     delimiter: u8,
     raw: Vec<u8>,
     raw_start: usize,
@@ -974,7 +1384,11 @@ impl<'r> Text<'r> {
             [0xFE, 0xFF, ..] => (Some(Encoding::Utf16Be), 2),
             _ => (None, 0),
         };
-        let encoding = forced.or(bom).unwrap_or_else(|| sniff(&head));
+        let (encoding, chosen) = match (forced, bom) {
+            (Some(named), _) => (named, Chosen::Named),
+            (None, Some(marked)) => (marked, Chosen::ByteOrderMark),
+            (None, None) => (sniff(&head), Chosen::Detected),
+        };
         let skip = if bom == Some(encoding) { bom_len } else { 0 };
         let (sample, _) = encoding.codec().decode_without_bom_handling(&head[skip..]);
         let delimiter = detect_delimiter(&sample);
@@ -984,6 +1398,7 @@ impl<'r> Text<'r> {
             inner: input,
             decoder: encoding.codec().new_decoder_without_bom_handling(),
             encoding,
+            chosen,
             delimiter,
             raw: head,
             raw_start: skip,
@@ -1236,6 +1651,28 @@ mod tests {
                 assert_offsets_agree(&bytes, &found);
             }
         }
+    }
+
+    #[test]
+    fn latin_text_read_as_gb18030_is_told_from_chinese() {
+        let misread = |text: &str| {
+            let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(text);
+            let (text, _) = encoding_rs::GB18030.decode_without_bom_handling(&bytes);
+            text.into_owned()
+        };
+        assert_eq!(misread("Bureau Montréal"), "Bureau Montr閍l");
+        assert!(looks_like_latin_read_as_gb18030(&misread(
+            "Bureau Montréal"
+        )));
+        assert!(looks_like_latin_read_as_gb18030(&misread("Zürich office")));
+        assert!(looks_like_latin_read_as_gb18030(&misread(
+            "Société Générale"
+        )));
+        assert!(!looks_like_latin_read_as_gb18030("Montreal"));
+        assert!(!looks_like_latin_read_as_gb18030("华东办事处"));
+        // Between Latin letters, but one of GB2312's: no ASCII byte in it.
+        assert!(!looks_like_latin_read_as_gb18030("A栋B区"));
+        assert!(!looks_like_latin_read_as_gb18030("3号楼A座"));
     }
 
     #[test]

@@ -247,7 +247,7 @@ fn nothing_to_score_names_the_subject_and_period() {
 
 #[test]
 fn unknown_indicators_and_columns_suggest_a_name() {
-    insta::assert_snapshot!(score_csv("indicator,actual,remark\ncomplaint,1,x\n", &[]));
+    insta::assert_snapshot!(score_csv("indicator,actual,notes\ncomplaint,1,x\n", &[]));
     insta::assert_snapshot!(score_csv(
         "subject,complaint,repair_timelines\na,1,2\n",
         &[]
@@ -396,7 +396,9 @@ fn a_card_of_a_kind_nothing_is_assessed_in() {
 
 #[test]
 fn a_million_bad_columns_are_counted_not_listed() {
-    let mut header = String::from("subject");
+    // Beside an indicator, each unknown column is a problem: 200 listed, the rest
+    // (and that the file has no data row) counted.
+    let mut header = String::from("subject,complaints");
     for n in 0..300_000 {
         header.push_str(&format!(",bogus{n}"));
     }
@@ -404,10 +406,21 @@ fn a_million_bad_columns_are_counted_not_listed() {
     let out = score_csv(&csv, &[]);
     let lines: Vec<&str> = out.lines().collect();
     assert!(lines.len() < 1000, "{} lines", lines.len());
-    assert!(
-        out.contains(" more problems in this file are not listed; fix the ones above first"),
-        "{}",
-        lines.last().unwrap()
+    assert_eq!(
+        lines.last(),
+        Some(
+            &"data.csv: 299801 more problems in this file are not listed; fix the ones above first"
+        )
+    );
+    // Without one, the header is not a KPI file's: one problem.
+    let csv = csv.replacen(",complaints", "", 1);
+    assert_eq!(
+        score_csv(&csv, &[]),
+        "exit 1\n\
+         data.csv:1:1: the header \"subject, bogus0, bogus1, …\" (300001 columns) names no indicator\n  \
+         hint: a KPI file's header is long, `subject,period,indicator,actual` (考核对象,期间,指标,实际), \
+         or wide, `subject,period` then one column per indicator name or id (`kpi targets` lists them); \
+         the README's examples/monthly-zh.csv is one\n"
     );
 }
 

@@ -3,7 +3,10 @@
 mod browser;
 mod conformance;
 mod corpora;
+mod encodings;
 mod errors;
+mod grouped;
+mod headers;
 mod locations;
 mod office;
 mod orders;

@@ -452,7 +452,7 @@ fn ignore_unknown_skips_rows_and_columns() {
         .enumerate()
         .map(|(i, l)| {
             if i == 0 {
-                format!("{l},note\n")
+                format!("{l},comment\n")
             } else {
                 format!("{l},x\n")
             }
@@ -529,7 +529,7 @@ fn a_forced_wrong_encoding_is_an_error_naming_the_line() {
         .args(["score", "--encoding", "utf8", "d.csv"])
         .assert()
         .code(1)
-        .stderr("d.csv:2:1: the text here is not valid UTF-8\n  hint: save the file as UTF-8, or name its encoding with --encoding utf8|gb18030|utf16le|utf16be\n");
+        .stderr("d.csv:2:1: the text here is not valid UTF-8 (named by --encoding)\n  hint: name the file's own encoding (--encoding utf8, --encoding gb18030, --encoding big5, --encoding windows-1252, …), or save it as UTF-8\n");
 }
 
 // ---- check and init ------------------------------------------------------------------

@@ -360,15 +360,25 @@ pub(crate) fn notes(
     lang: Lang,
 ) -> Vec<String> {
     let mut lines = Vec::new();
+    // Indicators missing the same periods share a line.
+    let mut gaps: Vec<(&[String], Vec<&str>)> = Vec::new();
     for (i, periods) in &card.gaps {
         let name = def.indicators[*i].display_name(lang);
+        match gaps.iter_mut().find(|(p, _)| *p == periods.as_slice()) {
+            Some((_, names)) => names.push(name),
+            None => gaps.push((periods, vec![name])),
+        }
+    }
+    for (periods, names) in gaps {
         lines.push(match lang {
             Lang::En => format!(
-                "{name}: no value for {} (--partial: combined the values there are)",
+                "{}: no value for {} (--partial: combined the values there are)",
+                names.join(", "),
                 periods.join(", ")
             ),
             Lang::Zh => format!(
-                "{name}：{} 无数据（--partial：按已有数据合并）",
+                "{}：{} 无数据（--partial：按已有数据合并）",
+                names.join("、"),
                 periods.join("、")
             ),
         });
