@@ -13,5 +13,6 @@ mod reports;
 mod score;
 mod sheets;
 mod shell;
+mod trend_reports;
 mod util;
 mod width;

@@ -19,6 +19,8 @@ pub mod markdown;
 pub mod table;
 pub mod targets;
 pub mod trend;
+pub mod trend_html;
+pub mod trend_xlsx;
 pub mod xlsx;
 
 /// The output formats `kpi score` can write.

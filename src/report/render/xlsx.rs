@@ -19,7 +19,7 @@ use crate::model::{Band, Indicator, Lang, Scorecard};
 use crate::num::{fixed, plain};
 use crate::score::ScoredCard;
 
-fn xlsx_error(e: XlsxError) -> io::Error {
+pub(crate) fn xlsx_error(e: XlsxError) -> io::Error {
     io::Error::other(format!("cannot build the workbook: {e}"))
 }
 
@@ -37,7 +37,7 @@ pub struct Sheet {
 }
 
 /// The header row, in the CSV's order.
-fn header(lang: Lang) -> [&'static str; 10] {
+pub(crate) fn header(lang: Lang) -> [&'static str; 10] {
     match lang {
         Lang::En => [
             "Subject",
@@ -79,9 +79,9 @@ fn unit_format(unit: &str) -> String {
 }
 
 /// Rows in a worksheet, Excel's limit.
-const MAX_ROWS: u32 = 1_048_576;
+pub(crate) const MAX_ROWS: u32 = 1_048_576;
 
-fn band_fill(band: Band) -> Option<Color> {
+pub(crate) fn band_fill(band: Band) -> Option<Color> {
     match band {
         Band::FarExceeds => Some(Color::RGB(0xC7EECF)),
         Band::Exceeds => Some(Color::RGB(0xCDE8F6)),
@@ -92,7 +92,7 @@ fn band_fill(band: Band) -> Option<Color> {
 }
 
 /// The double nearest an exact decimal (the file format stores doubles).
-fn double(value: Decimal) -> f64 {
+pub(crate) fn double(value: Decimal) -> f64 {
     plain(value).parse().unwrap_or_default()
 }
 
