@@ -21,8 +21,8 @@ use std::io::{self, Write};
 
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
-    Chart, ChartDataLabel, ChartLegendPosition, ChartLine, ChartLineDashType, ChartMarker,
-    ChartMarkerType, ChartType, Color, Format, Workbook,
+    Chart, ChartDataLabel, ChartFont, ChartLegendPosition, ChartLine, ChartLineDashType,
+    ChartMarker, ChartMarkerType, ChartType, Color, Format, Workbook,
 };
 use unicode_width::UnicodeWidthStr;
 
@@ -282,7 +282,11 @@ impl TrendBook {
         }
 
         let mut chart = Chart::new(ChartType::Line);
-        chart.title().set_name((sheet_name, base, 0));
+        // The title is long (scorecard · subject · periods): smaller than Excel's 14pt.
+        chart
+            .title()
+            .set_name((sheet_name, base, 0))
+            .set_font(ChartFont::new().set_size(11));
         chart
             .add_series()
             .set_name((sheet_name, base + 2, 0))
