@@ -433,3 +433,42 @@ fn libreoffice_opens_the_trend_workbook_with_the_same_numbers() {
         );
     }
 }
+
+/// More trend blocks than a sheet has rows (1,048,576): the blocks continue on a second
+/// trend sheet, each whole and with its header; the chart sheet stays after them.
+#[test]
+fn trend_xlsx_past_a_million_rows_continues_on_another_sheet() {
+    let dir = Dir::new();
+    let subjects = 70_000; // 15 rows a block (header, 11 indicators, total, change, gap)
+    let mut csv = String::from(
+        "subject,服务费用率,保修期服务平均次数,报修处理及时率,零配件销售及时率,发货差错率,安装、调试、维修满意率,客户投诉量,投诉处理满意率,报表上交及时准确率\n",
+    );
+    for n in 0..subjects {
+        csv.push_str(&format!("o{n:06},0.9,2.5,96,97,100,99.5,0,100,100\n"));
+    }
+    dir.write("many.csv", csv);
+    written(
+        &dir,
+        &["trend", "--lang", "en", "-o", "many.xlsx", "many.csv"],
+    );
+    let mut workbook = calamine::open_workbook_auto(dir.join("many.xlsx")).expect("a workbook");
+    assert_eq!(workbook.sheet_names(), ["Trend", "Charts", "Trend 2"]);
+    let first_sheet = 1_048_576 / 15;
+    let second = workbook
+        .worksheet_range("Trend 2")
+        .expect("the second sheet");
+    assert_eq!(
+        second.get((0, 0)),
+        Some(&Data::String("Subject".into())),
+        "a header"
+    );
+    assert_eq!(
+        second.get((1, 0)),
+        Some(&Data::String(format!("o{first_sheet:06}")))
+    );
+    let blocks = second
+        .rows()
+        .filter(|r| matches!(r.get(1), Some(Data::String(id)) if id == "total"))
+        .count();
+    assert_eq!(blocks, subjects - first_sheet);
+}
