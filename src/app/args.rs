@@ -60,7 +60,9 @@ Examples:
 Examples:
   kpi trend year.csv                     every month side by side, per office
   kpi trend --period quarter year.csv    the four quarters
-  kpi trend -f csv year.csv              the same as rows, for a spreadsheet")]
+  kpi trend -f csv year.csv              the same as rows, for a spreadsheet
+  kpi trend -o trend.html year.csv       a printable page per office: line chart, heat map
+  kpi trend -o trend.xlsx year.csv       a workbook: the tables, and a line chart per office")]
     Trend(TrendArgs),
     /// Rank subjects by total, period by period: a league table with ranks, bands and
     /// changes, and the distribution of the totals (bands, quartiles, mean).
@@ -311,9 +313,11 @@ pub enum FormatArg {
     Csv,
     Json,
     Markdown,
-    /// A printable report, one A4 page per scorecard (needs --output).
+    /// A printable report, one A4 page per scorecard, or per subject for trend (needs
+    /// --output).
     Html,
-    /// An Excel workbook with band colours and SUM totals (needs --output).
+    /// An Excel workbook with band colours and SUM totals, or for trend the tables and
+    /// a line chart per subject (needs --output).
     Xlsx,
 }
 

@@ -18,26 +18,18 @@ pub fn run(args: &TrendArgs) -> anyhow::Result<i32> {
     let lang = lang_of(args.out.lang);
     let chosen = output_format(&args.out, "trend", lang)?;
     let format = format_of(chosen);
-    if matches!(format, Format::Html | Format::Xlsx) {
-        let message = super::say(
+    // A report and a workbook are files, not a stream for a terminal.
+    if matches!(format, Format::Html | Format::Xlsx) && args.out.output.is_none() {
+        super::usage_error(
             lang,
-            "kpi trend writes table, csv, json or markdown",
-            "kpi trend 只输出 table、csv、json 或 markdown",
+            super::say(
+                lang,
+                "--format html and xlsx write a file; give it with --output PATH",
+                "--format html 和 xlsx 生成文件，请用 --output PATH 指定",
+            )
+            .into(),
+            None,
         );
-        // When the extension chose the format, say so: the user never wrote html.
-        let hint = match (&args.out.format, &args.out.output) {
-            (None, Some(output)) => Some(format!(
-                "--output {} {}",
-                output.display(),
-                super::say(
-                    lang,
-                    "chose it by its extension; name the file .txt, .csv, .json or .md",
-                    "按扩展名选了这个格式；请把文件名改为 .txt、.csv、.json 或 .md"
-                )
-            )),
-            _ => None,
-        };
-        super::usage_error(lang, message.into(), hint);
         return Ok(super::EXIT_USAGE);
     }
     // Opened before any work, so that an output that cannot be written (a folder that

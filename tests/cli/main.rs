@@ -19,5 +19,6 @@ mod score;
 mod sheets;
 mod shell;
 mod template;
+mod trend_reports;
 mod util;
 mod width;

@@ -218,21 +218,31 @@ fn a_format_that_contradicts_the_extension_is_a_usage_error_saying_both() {
 }
 
 #[test]
-fn trend_says_when_the_extension_chose_a_format_it_does_not_write() {
+fn trend_writes_html_and_xlsx_when_the_extension_names_them() {
     let dir = Dir::new();
     let data = month(&dir);
-    assert_eq!(
-        run(&dir, &["trend", "-o", "t.html", data]),
-        (
-            2,
-            String::new(),
-            "kpi: error: kpi trend writes table, csv, json or markdown\n  \
-             hint: --output t.html chose it by its extension; name the file .txt, .csv, .json \
-             or .md\n"
-                .to_string()
-        )
-    );
-    assert!(!dir.join("t.html").exists());
+    for (name, format) in [("t.html", "html"), ("t.xlsx", "xlsx")] {
+        let asked = format!("asked.{format}");
+        let (code, stdout, stderr) = run(&dir, &["trend", "-f", format, "-o", &asked, data]);
+        assert_eq!((code, stdout.as_str(), stderr.as_str()), (0, "", ""));
+        let (code, stdout, stderr) = run(&dir, &["trend", "-o", name, data]);
+        assert_eq!((code, stdout.as_str(), stderr.as_str()), (0, "", ""));
+        let bytes = std::fs::read(dir.join(name)).expect("the trend report");
+        match format {
+            "html" => assert_eq!(bytes, std::fs::read(dir.join(&asked)).expect("the report")),
+            _ => assert!(bytes.starts_with(b"PK"), "a zip"),
+        }
+    }
+    // Without a file to write to, as for score.
+    for format in ["html", "xlsx"] {
+        let (code, stdout, stderr) = run(&dir, &["trend", "-f", format, data]);
+        assert_eq!(code, 2, "{stderr}");
+        assert_eq!(stdout, "");
+        assert_eq!(
+            stderr,
+            "kpi: error: --format html and xlsx write a file; give it with --output PATH\n"
+        );
+    }
 }
 
 // ---- a folder that is not there --------------------------------------------------------

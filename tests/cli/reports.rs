@@ -204,6 +204,7 @@ fn completions_and_the_manual_page() {
 #[test]
 #[ignore = "needs LibreOffice (soffice)"]
 fn libreoffice_recalculates_the_totals_to_the_same_numbers() {
+    let _one_at_a_time = crate::util::libreoffice();
     use std::io::{Read, Write};
     assert!(
         std::process::Command::new("soffice")

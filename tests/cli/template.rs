@@ -438,10 +438,7 @@ fn an_unfilled_form_is_read_without_a_header_problem() {
         let said = String::from_utf8_lossy(&out.stdout);
         // (check reports on standard output.) Three cards with nothing to score, and
         // each card's 9 empty values in one message; no column problem.
-        assert!(
-            said.ends_with("6 errors, 0 warnings in 1 file\n"),
-            "{said}"
-        );
+        assert!(said.ends_with("6 errors, 0 warnings in 1 file\n"), "{said}");
         assert!(!said.contains("column"), "{said}");
     }
 }
@@ -615,6 +612,7 @@ fn python_with_uno() -> String {
 #[test]
 #[ignore = "needs LibreOffice (soffice)"]
 fn libreoffice_fills_in_the_xlsx_form_and_it_scores() {
+    let _one_at_a_time = crate::util::libreoffice();
     assert!(
         std::process::Command::new("soffice")
             .arg("--version")
@@ -679,14 +677,25 @@ fn libreoffice_fills_in_the_xlsx_form_and_it_scores() {
     dir.write("request.json", request.to_string());
     std::fs::create_dir_all(dir.join("profile")).expect("a profile folder");
     let script = tests_dir().join("libreoffice/fill_form.py");
-    let out = std::process::Command::new(&python)
-        .arg(&script)
-        .arg(dir.join("profile"))
-        .arg(dir.join("form.xlsx"))
-        .arg(dir.join("filled.xlsx"))
-        .arg(dir.join("request.json"))
-        .output()
-        .expect("running the LibreOffice script");
+    // A headless office now and then aborts in one of its own timers mid-run ("Binary
+    // URP bridge disposed"; about one run in ten here, with its idle work turned off):
+    // that office crash, and only that, is tried again, up to three times in all.
+    let mut attempts = 0;
+    let out = loop {
+        attempts += 1;
+        let out = std::process::Command::new(&python)
+            .arg(&script)
+            .arg(dir.join("profile"))
+            .arg(dir.join("form.xlsx"))
+            .arg(dir.join("filled.xlsx"))
+            .arg(dir.join("request.json"))
+            .output()
+            .expect("running the LibreOffice script");
+        let crashed = String::from_utf8_lossy(&out.stderr).contains("bridge disposed");
+        if out.status.success() || !crashed || attempts == 3 {
+            break out;
+        }
+    };
     assert!(
         out.status.success(),
         "{}",

@@ -56,3 +56,11 @@ impl Dir {
 pub fn tests_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests")
 }
+
+/// Held while a test runs LibreOffice: two instances at once, even with profiles of
+/// their own, have made the one driven over its Python bridge die mid-call.
+pub fn libreoffice() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}

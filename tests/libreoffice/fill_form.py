@@ -23,6 +23,17 @@ import uno
 from com.sun.star.beans import PropertyValue
 
 
+SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Linguistic/SpellChecking"><prop oor:name="IsSpellAuto" oor:op="fuse"><value>false</value></prop></item>
+<item oor:path="/org.openoffice.Office.Recovery/AutoSave"><prop oor:name="Enabled" oor:op="fuse"><value>false</value></prop></item>
+<item oor:path="/org.openoffice.Office.Recovery/RecoveryInfo"><prop oor:name="Enabled" oor:op="fuse"><value>false</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Input"><prop oor:name="AutoInput" oor:op="fuse"><value>false</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="UseSystemFileDialog" oor:op="fuse"><value>false</value></prop></item>
+</oor:items>
+"""
+
+
 def prop(name, value):
     p = PropertyValue()
     p.Name = name
@@ -34,6 +45,11 @@ def main():
     profile, source, target, request = sys.argv[1:5]
     with open(request, encoding="utf-8") as f:
         request = json.load(f)
+    # Idle-time work (automatic spell checking of what is typed, autosave) has made a
+    # headless office abort in a timer mid-run; none of it is needed here.
+    os.makedirs(os.path.join(profile, "user"), exist_ok=True)
+    with open(os.path.join(profile, "user", "registrymodifications.xcu"), "w") as f:
+        f.write(SETTINGS)
     pipe = "kpi-form-%d" % os.getpid()
     office = subprocess.Popen(
         [

@@ -90,6 +90,17 @@ fn html_words(lang: Lang) -> Words {
 }
 
 pub fn begin(def: &Scorecard, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    begin_with_style(def, options, "", out)
+}
+
+/// The document's head, with `more_style` after the report's own CSS (the trend
+/// report's chart and heat map).
+pub(crate) fn begin_with_style(
+    def: &Scorecard,
+    options: &RenderOptions,
+    more_style: &str,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let lang_attr = match options.lang {
         Lang::En => "en",
         Lang::Zh => "zh-CN",
@@ -99,7 +110,7 @@ pub fn begin(def: &Scorecard, options: &RenderOptions, out: &mut dyn Write) -> i
     writeln!(out, "<head>")?;
     writeln!(out, "<meta charset=\"utf-8\">")?;
     writeln!(out, "<title>{}</title>", escape(def.title(options.lang)))?;
-    writeln!(out, "<style>{STYLE}</style>")?;
+    writeln!(out, "<style>{STYLE}{more_style}</style>")?;
     writeln!(out, "</head>")?;
     writeln!(out, "<body>")
 }

@@ -21,6 +21,8 @@ pub mod table;
 pub mod targets;
 pub mod template;
 pub mod trend;
+pub mod trend_html;
+pub mod trend_xlsx;
 pub mod xlsx;
 
 /// The output formats `kpi score` can write.

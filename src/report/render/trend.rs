@@ -1,5 +1,6 @@
 //! `kpi trend` output: one table per subject with indicators as rows and periods as
-//! columns, the total, its change, and a sparkline; or the same as CSV, JSON, Markdown.
+//! columns, the total, its change, and a sparkline; or the same as CSV, JSON, Markdown;
+//! or a page of an HTML report (`trend_html`), a block of a workbook (`trend_xlsx`).
 
 use std::io::{self, Write};
 
@@ -17,7 +18,7 @@ use crate::pipeline::Sink;
 use crate::report::trend::{Trend, trends};
 use crate::score::ScoredCard;
 
-fn change_text(change: Option<Decimal>) -> String {
+pub(crate) fn change_text(change: Option<Decimal>) -> String {
     match change {
         None => "—".to_string(),
         Some(c) if c > Decimal::ZERO => format!("+{}", fixed(c, 2)),
@@ -26,7 +27,7 @@ fn change_text(change: Option<Decimal>) -> String {
     }
 }
 
-fn title(def: &Scorecard, trend: &Trend, lang: Lang) -> String {
+pub(crate) fn title(def: &Scorecard, trend: &Trend, lang: Lang) -> String {
     let mut parts = vec![def.title(lang).to_string()];
     if !trend.subject.is_empty() {
         parts.push(trend.subject.clone());
@@ -40,12 +41,12 @@ fn title(def: &Scorecard, trend: &Trend, lang: Lang) -> String {
     parts.join(" · ")
 }
 
-struct Words {
-    change: &'static str,
-    trend: &'static str,
+pub(crate) struct Words {
+    pub change: &'static str,
+    pub trend: &'static str,
 }
 
-fn trend_words(lang: Lang) -> Words {
+pub(crate) fn trend_words(lang: Lang) -> Words {
     match lang {
         Lang::En => Words {
             change: "Change",
@@ -79,6 +80,7 @@ pub struct TrendWriter<'a> {
     def: &'a Scorecard,
     options: RenderOptions,
     written: usize,
+    xlsx: Option<super::trend_xlsx::TrendBook>,
 }
 
 impl<'a> TrendWriter<'a> {
@@ -88,24 +90,34 @@ impl<'a> TrendWriter<'a> {
         options: RenderOptions,
         out: &mut dyn Write,
     ) -> io::Result<TrendWriter<'a>> {
+        let mut xlsx = None;
         match format {
             Format::Csv => csv_header(&options, out)?,
             Format::Json => out.write_all(b"{\n  \"trends\": [")?,
-            _ => {}
+            Format::Html => {
+                super::html::begin_with_style(def, &options, super::trend_html::STYLE, out)?
+            }
+            Format::Xlsx => xlsx = Some(super::trend_xlsx::TrendBook::begin(options.lang)?),
+            Format::Table | Format::Markdown => {}
         }
         Ok(TrendWriter {
             format,
             def,
             options,
             written: 0,
+            xlsx,
         })
     }
 
     pub fn trend(&mut self, trend: &Trend, out: &mut dyn Write) -> io::Result<()> {
         let first = self.written == 0;
         match self.format {
-            Format::Table | Format::Html | Format::Xlsx => {
-                table(self.def, trend, first, &self.options, out)?
+            Format::Table => table(self.def, trend, first, &self.options, out)?,
+            Format::Html => super::trend_html::trend(self.def, trend, &self.options, out)?,
+            Format::Xlsx => {
+                if let Some(book) = self.xlsx.as_mut() {
+                    book.trend(self.def, trend)?;
+                }
             }
             Format::Markdown => markdown(self.def, trend, first, self.options.lang, out)?,
             Format::Csv => csv(self.def, trend, out)?,
@@ -119,7 +131,12 @@ impl<'a> TrendWriter<'a> {
         match self.format {
             Format::Json if self.written == 0 => out.write_all(b"]\n}\n"),
             Format::Json => out.write_all(b"\n  ]\n}\n"),
-            _ => Ok(()),
+            Format::Html => super::html::end(out),
+            Format::Xlsx => match self.xlsx {
+                Some(book) => book.end(out),
+                None => Ok(()),
+            },
+            Format::Table | Format::Markdown | Format::Csv => Ok(()),
         }
     }
 }

@@ -37,7 +37,7 @@ pub struct Sheet {
 }
 
 /// The header row, in the CSV's order.
-fn header(lang: Lang) -> [&'static str; 10] {
+pub(crate) fn header(lang: Lang) -> [&'static str; 10] {
     match lang {
         Lang::En => [
             "Subject",
