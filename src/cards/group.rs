@@ -269,10 +269,7 @@ fn duplicates(how: &Grouping<'_>, key: &CardKey, found: &[&(usize, Loc, Loc)]) -
             ids.push(*i);
         }
     }
-    let ids: Vec<String> = ids
-        .iter()
-        .map(|i| how.names[*i].clone())
-        .collect();
+    let ids: Vec<String> = ids.iter().map(|i| how.names[*i].clone()).collect();
     // The places first given, in file order, the first few named.
     const NAMED: usize = 3;
     let mut earlier: Vec<(usize, usize)> = found.iter().map(|(_, _, e)| (e.file, e.line)).collect();

@@ -190,7 +190,9 @@ pub fn roll_up_all(
             if !complete && !partial {
                 continue;
             }
-            if let Some(card) = roll_group(def, files, names, &key, &group, partial, &mut diagnostics) {
+            if let Some(card) =
+                roll_group(def, files, names, &key, &group, partial, &mut diagnostics)
+            {
                 out.push(card);
             }
         }
