@@ -146,6 +146,18 @@ impl Indicator {
         }
     }
 
+    /// The indicator as a message names it, in the user's words: as the data file
+    /// names it (`as_written`), else by its name in `lang`, with its id in parentheses
+    /// (`客户投诉量 (complaints)`); just the id where that is the name used.
+    pub fn label(&self, as_written: Option<&str>, lang: Lang) -> String {
+        let name = as_written.unwrap_or_else(|| self.display_name(lang));
+        if name.eq_ignore_ascii_case(&self.id) {
+            self.id.clone()
+        } else {
+            format!("{name} ({})", self.id)
+        }
+    }
+
     /// The display name in a language.
     pub fn display_name(&self, lang: Lang) -> &str {
         match lang {
@@ -183,8 +195,9 @@ impl Scorecard {
 }
 
 /// The language of human words in table, markdown and html output.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Lang {
+    #[default]
     En,
     Zh,
 }

@@ -51,10 +51,11 @@ pub struct Settings<'a> {
 
 impl Settings<'_> {
     /// How cards are made of the rows of `files`.
-    fn grouping<'f>(&'f self, files: &'f [String]) -> Grouping<'f> {
+    fn grouping<'f>(&'f self, files: &'f [String], names: &'f [String]) -> Grouping<'f> {
         Grouping {
             def: self.def,
             files,
+            names,
             roll_up: self.roll_up,
             partial: self.partial,
         }
@@ -93,6 +94,8 @@ pub struct Reading<'s> {
     settings: &'s Settings<'s>,
     store: Store,
     files: Vec<String>,
+    /// Each indicator as messages name it (`Indicator::label`).
+    names: Vec<String>,
     rejected: Vec<bool>,
     problems: Problems,
     sheets: Vec<CellMap>,
@@ -118,6 +121,7 @@ pub fn read<'s>(settings: &'s Settings<'s>, inputs: Vec<Input<'_>>) -> io::Resul
         files: Vec::new(),
         rejected: Vec::new(),
         problems: Problems::default(),
+        named: vec![None; settings.def.indicators.len()],
         sheets: Vec::new(),
         compactor: Compactor::default(),
         to_store: None,
@@ -151,12 +155,22 @@ pub fn read<'s>(settings: &'s Settings<'s>, inputs: Vec<Input<'_>>) -> io::Resul
         rejected,
         problems,
         sheets,
+        named,
         ..
     } = reader;
+    // Named as the first file to name them names them, else in the language asked for.
+    let names = settings
+        .def
+        .indicators
+        .iter()
+        .zip(&named)
+        .map(|(indicator, named)| indicator.label(named.as_deref(), settings.read.lang))
+        .collect();
     Ok(Reading {
         settings,
         store,
         files,
+        names,
         rejected,
         problems,
         sheets,
@@ -167,6 +181,8 @@ pub fn read<'s>(settings: &'s Settings<'s>, inputs: Vec<Input<'_>>) -> io::Resul
 struct Reader<'s> {
     settings: &'s Settings<'s>,
     files: Vec<String>,
+    /// Per indicator, the first text that named it, in the order of the files.
+    named: Vec<Option<String>>,
     rejected: Vec<bool>,
     problems: Problems,
     sheets: Vec<CellMap>,
@@ -296,6 +312,11 @@ impl Reader<'_> {
         }
         self.problems
             .absorb(name, result.diagnostics, result.unlisted);
+        for (first, named) in self.named.iter_mut().zip(result.named) {
+            if first.is_none() {
+                *first = named;
+            }
+        }
         result.rejected
     }
 }
@@ -317,12 +338,13 @@ impl Reading<'_> {
             settings,
             store,
             files,
+            names,
             rejected,
             mut problems,
             sheets,
         } = self;
         let sorted = store.into_sorted(rejected)?;
-        let how = settings.grouping(&files);
+        let how = settings.grouping(&files, &names);
         let mut cards = Cards::new(sorted, how);
         // Two threads: this one merges, groups, rolls up and scores; the other
         // renders and writes. Cards pass in order, so the bytes are those of one.
@@ -355,7 +377,7 @@ impl Reading<'_> {
                             }
                         }
                         Err(errors) => {
-                            for d in card_problems(settings.def, &files, &card, &errors) {
+                            for d in card_problems(settings.def, &names, &files, &card, &errors) {
                                 problems.push(d);
                             }
                         }
@@ -392,11 +414,12 @@ pub fn cards_of(
     let Reading {
         store,
         files,
+        names,
         rejected,
         mut problems,
         ..
     } = read(settings, inputs)?;
-    let how = settings.grouping(&files);
+    let how = settings.grouping(&files, &names);
     let mut cards = Cards::new(store.into_sorted(rejected)?, how);
     let mut all = Vec::new();
     while let Some(card) = cards.next_card(&mut problems)? {
@@ -410,6 +433,7 @@ pub fn cards_of(
 /// not parse was reported already.
 fn card_problems(
     def: &Scorecard,
+    names: &[String],
     files: &[String],
     card: &CardData,
     errors: &[CardError],
@@ -428,11 +452,10 @@ fn card_problems(
         let CardError::MissingValue(i) = *error else {
             continue;
         };
-        let id = &def.indicators[i].id;
         match &card.values[i] {
             Some(o) if o.invalid => {}
-            Some(o) => empty.push((format!("`{id}`"), o.loc)),
-            None => absent.push(format!("`{id}`")),
+            Some(o) => empty.push((names[i].clone(), o.loc)),
+            None => absent.push(names[i].clone()),
         }
     }
     // Empty cells of one card are one problem per file, at the first of them there.

@@ -1591,6 +1591,7 @@ fn read_options() -> impl Strategy<Value = ReadOptions> {
                 period,
                 all_periods: false,
                 ignore_unknown,
+                lang: kpi::model::Lang::En,
             },
         )
 }

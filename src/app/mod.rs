@@ -218,6 +218,7 @@ pub fn settings<'a>(def: &'a Scorecard, input: &InputArgs) -> Settings<'a> {
             },
             all_periods: input.period == Some(PeriodChoice::All),
             ignore_unknown: input.ignore_unknown,
+            lang: detect_lang(),
         },
         roll_up: match input.period {
             Some(PeriodChoice::Kind(kind)) => RollUp::Into(kind),
@@ -473,20 +474,24 @@ mod tests {
         // Carets: 乙区 is four cells wide, so `zz` (column 30) is under cell 32 and
         // the second value (column 23) under cell 25.
         let expected = [
-            "data.csv:2:1: no values for `service_cost_rate`, `warranty_service_calls`, \
-             `parts_sales_timeliness`, `shipping_accuracy`, `service_satisfaction`, \
-             `complaint_satisfaction`, `report_accuracy` (subject \"乙区\", period 2026-10), \
+            "data.csv:2:1: no values for Service cost rate (service_cost_rate), \
+             Service calls per unit in warranty (warranty_service_calls), \
+             Spare parts sold on time (parts_sales_timeliness), \
+             Shipping accuracy (shipping_accuracy), \
+             Installation and repair satisfaction (service_satisfaction), \
+             Complaint handling satisfaction (complaint_satisfaction), \
+             Reports on time and correct (report_accuracy) (subject \"乙区\", period 2026-10), \
              which have month targets",
             "  |",
             "2 | 乙区,2026-10,complaints,1",
             "  | ^",
             "  hint: give them values, or use --missing zero or --missing skip",
-            "data.csv:3:30: invalid value \"zz\" for `repair_timeliness`: not a number; \
+            "data.csv:3:30: invalid value \"zz\" for repair_timeliness: not a number; \
              write a number such as 95, 95.5%, 1,234.5 or a ratio such as 171/180",
             "  |",
             "3 | 乙区,2026-10,repair_timeliness,zz",
             &format!("  | {}^", " ".repeat(31)),
-            "data.csv:4:23: duplicate value for `complaints` (subject \"乙区\", \
+            "data.csv:4:23: duplicate value for complaints (subject \"乙区\", \
              period 2026-10): also given at data.csv:2",
             "  |",
             "4 | 乙区,2026-10,complaints,2",

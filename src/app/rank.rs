@@ -46,6 +46,7 @@ pub fn run(args: &RankArgs) -> anyhow::Result<i32> {
     let options = render_options(&args.out, chosen);
     let (inputs, progress) = open_inputs(&args.input, true);
     let mut settings = settings(&def, &args.input);
+    settings.read.lang = lang;
     settings.rows_read = Some(progress.values.clone());
     let reading = pipeline::read(&settings, inputs)?;
     progress.reading_done();

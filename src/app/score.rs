@@ -89,6 +89,7 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
     };
     let (inputs, progress) = open_inputs(&args.input, true);
     let mut settings = settings(&def, &args.input);
+    settings.read.lang = lang;
     settings.rows_read = Some(progress.values.clone());
     let names: Vec<String> = inputs.iter().map(|i| i.name().to_string()).collect();
     let reading = pipeline::read(&settings, inputs)?;

@@ -29,6 +29,8 @@ pub struct Grouping<'a> {
     pub def: &'a Scorecard,
     /// The data files, as messages name them.
     pub files: &'a [String],
+    /// Each indicator as messages name it: as the data names it, with its id.
+    pub names: &'a [String],
     pub roll_up: RollUp,
     pub partial: bool,
 }
@@ -137,8 +139,8 @@ impl Batch {
         let cards = std::mem::take(&mut self.cards);
         let (cards, diagnostics) = match how.roll_up {
             RollUp::None => (cards, Vec::new()),
-            RollUp::Into(kind) => roll_up(how.def, how.files, &cards, kind, how.partial),
-            RollUp::All => roll_up_all(how.def, how.files, &cards, how.partial),
+            RollUp::Into(kind) => roll_up(how.def, how.files, how.names, &cards, kind, how.partial),
+            RollUp::All => roll_up_all(how.def, how.files, how.names, &cards, how.partial),
         };
         for d in diagnostics {
             problems.push(d);
@@ -253,8 +255,7 @@ impl Building {
 fn duplicates(how: &Grouping<'_>, key: &CardKey, found: &[&(usize, Loc, Loc)]) -> Diagnostic {
     const HINT: &str = "keep one row per subject, period and indicator";
     if let [(i, at, earlier)] = found {
-        let id = &how.def.indicators[*i].id;
-        let what = format!("value for `{id}` ({})", key.describe());
+        let what = format!("value for {} ({})", how.names[*i], key.describe());
         return duplicate(how.files, *at, *earlier, what, HINT);
     }
     let at = found
@@ -268,10 +269,7 @@ fn duplicates(how: &Grouping<'_>, key: &CardKey, found: &[&(usize, Loc, Loc)]) -
             ids.push(*i);
         }
     }
-    let ids: Vec<String> = ids
-        .iter()
-        .map(|i| format!("`{}`", how.def.indicators[*i].id))
-        .collect();
+    let ids: Vec<String> = ids.iter().map(|i| how.names[*i].clone()).collect();
     // The places first given, in file order, the first few named.
     const NAMED: usize = 3;
     let mut earlier: Vec<(usize, usize)> = found.iter().map(|(_, _, e)| (e.file, e.line)).collect();

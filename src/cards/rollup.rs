@@ -110,6 +110,7 @@ fn group_by_target(cards: &[CardData], kind: PeriodKind) -> Vec<(CardKey, Vec<&C
 pub fn roll_up(
     def: &Scorecard,
     files: &[String],
+    names: &[String],
     cards: &[CardData],
     kind: PeriodKind,
     partial: bool,
@@ -147,7 +148,7 @@ pub fn roll_up(
             );
             continue;
         }
-        if let Some(card) = roll_group(def, files, key, group, partial, &mut diagnostics) {
+        if let Some(card) = roll_group(def, files, names, key, group, partial, &mut diagnostics) {
             rolled.push(card);
         }
     }
@@ -162,6 +163,7 @@ pub fn roll_up(
 pub fn roll_up_all(
     def: &Scorecard,
     files: &[String],
+    names: &[String],
     cards: &[CardData],
     partial: bool,
 ) -> (Vec<CardData>, Vec<Diagnostic>) {
@@ -188,7 +190,9 @@ pub fn roll_up_all(
             if !complete && !partial {
                 continue;
             }
-            if let Some(card) = roll_group(def, files, &key, &group, partial, &mut diagnostics) {
+            if let Some(card) =
+                roll_group(def, files, names, &key, &group, partial, &mut diagnostics)
+            {
                 out.push(card);
             }
         }
@@ -200,6 +204,7 @@ pub fn roll_up_all(
 pub(crate) fn roll_group(
     def: &Scorecard,
     files: &[String],
+    names: &[String],
     key: &CardKey,
     cards: &[&CardData],
     partial: bool,
@@ -316,7 +321,7 @@ pub(crate) fn roll_group(
     }
     if !missing_periods_of.is_empty() {
         let message = missing_message(
-            def,
+            names,
             key,
             &missing_periods_of,
             with_values,
@@ -348,7 +353,7 @@ pub(crate) fn roll_group(
         let Some(&&(_, _, at)) = of_kind.first() else {
             continue;
         };
-        let ids = ids(def, of_kind.iter().map(|(i, _, _)| *i));
+        let ids = ids(names, of_kind.iter().map(|(i, _, _)| *i));
         let (one, many) = (of_kind.len() == 1, key.describe());
         let message = match kind {
             CombineError::MixedRatio if one => format!(
@@ -385,10 +390,10 @@ pub(crate) fn roll_group(
     })
 }
 
-/// Indicators by id, as messages list them: `` `a`, `b` ``.
-fn ids(def: &Scorecard, indicators: impl Iterator<Item = usize>) -> String {
+/// Indicators as messages list them, by their `names` (`客户投诉量 (complaints)`).
+fn ids(names: &[String], indicators: impl Iterator<Item = usize>) -> String {
     indicators
-        .map(|i| format!("`{}`", def.indicators[i].id))
+        .map(|i| names[i].as_str())
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -398,7 +403,7 @@ fn ids(def: &Scorecard, indicators: impl Iterator<Item = usize>) -> String {
 /// by period. `with_values` indicators were looked
 /// at; `(constituents, data_kind)` is what the card is made of (3 months).
 fn missing_message(
-    def: &Scorecard,
+    names: &[String],
     key: &CardKey,
     missing: &[(usize, Vec<Period>)],
     with_values: usize,
@@ -411,7 +416,7 @@ fn missing_message(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let all = ids(def, missing.iter().map(|(i, _)| *i));
+    let all = ids(names, missing.iter().map(|(i, _)| *i));
     let describe = key.describe();
     let (first, rest) = (&missing[0].1, &missing[1..]);
     if rest.is_empty() {
@@ -448,7 +453,7 @@ fn missing_message(
                 .iter()
                 .filter(|(_, p)| p.contains(period))
                 .map(|(i, _)| *i);
-            format!("{period} ({})", ids(def, lacking))
+            format!("{period} ({})", ids(names, lacking))
         })
         .collect();
     format!(

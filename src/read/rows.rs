@@ -14,7 +14,7 @@ use csv::ByteRecord;
 use rust_decimal::Decimal;
 
 use crate::diag::{Diagnostic, MAX_PROBLEMS, did_you_mean, quoted};
-use crate::model::{Column, PeriodKind, Scorecard};
+use crate::model::{Column, Lang, PeriodKind, Scorecard};
 use crate::period::Period;
 use crate::read::encoding::{Encoding, SNIFF_LEN, sniff};
 use crate::read::header::{HeaderCell, Role, cell_starts, classify, detect_delimiter, is_long};
@@ -30,6 +30,8 @@ pub struct ReadOptions {
     /// `--period all`: every card the data supports, which needs period labels.
     pub all_periods: bool,
     pub ignore_unknown: bool,
+    /// The language messages name an indicator in when the file does not name it.
+    pub lang: Lang,
 }
 
 /// Where a cell is: a file (its index in the run), a 1-based line and character
@@ -79,6 +81,9 @@ pub struct FileRead {
     /// No card may come from this file (a header problem, text that cannot be
     /// decoded): records it handed on before that was known are to be dropped.
     pub rejected: bool,
+    /// Per indicator, the first text of the file that named it (a header cell, or an
+    /// indicator cell of a long file), for messages in the user's words.
+    pub named: Vec<Option<String>>,
 }
 
 /// Reads one data file, handing each cell on to `emit` as it is read.
@@ -99,7 +104,7 @@ pub fn read(
         Ok(text) => text,
         Err(e) => {
             problems.list.push(read_error(path, &e));
-            return problems.finish(true);
+            return problems.finish(true, Vec::new());
         }
     };
     let delimiter = options.delimiter.unwrap_or(text.delimiter);
@@ -125,6 +130,7 @@ pub fn read(
         fractions: Fractions::new(def),
         targets: TargetCells::new(def),
         names: Vec::new(),
+        named: vec![None; def.indicators.len()],
         unknown_names: 0,
         last_name: 0,
         last_period: None,
@@ -160,7 +166,8 @@ pub fn read(
         reader.fraction_warnings();
         reader.target_warnings();
     }
-    reader.problems.finish(rejected)
+    let named = std::mem::take(&mut reader.named);
+    reader.problems.finish(rejected, named)
 }
 
 /// What the encodings worth naming are, for hints.
@@ -224,11 +231,12 @@ impl Problems<'_> {
         self.list.len() >= MAX_PROBLEMS
     }
 
-    fn finish(self, rejected: bool) -> FileRead {
+    fn finish(self, rejected: bool, named: Vec<Option<String>>) -> FileRead {
         FileRead {
             diagnostics: self.list,
             unlisted: self.suppressed,
             rejected,
+            named,
         }
     }
 }
@@ -275,6 +283,8 @@ struct FileReader<'a, 'r> {
     names: Vec<Name>,
     /// Of those, the unknown ones (at most `MAX_PROBLEMS` are kept).
     unknown_names: usize,
+    /// Per indicator, the first text of this file that named it.
+    named: Vec<Option<String>>,
     last_name: usize,
     /// The last period label read, and what it means.
     last_period: Option<(Box<[u8]>, Option<Period>)>,
@@ -540,7 +550,10 @@ impl FileReader<'_, '_> {
                     );
                     Role::Known(column)
                 }
-                HeaderCell::Indicator(i) => Role::Indicator(i),
+                HeaderCell::Indicator(i) => {
+                    self.name_seen(i, cell);
+                    Role::Indicator(i)
+                }
                 HeaderCell::Unknown if self.options.ignore_unknown => Role::Ignored,
                 HeaderCell::Unknown if self.problems.is_full() => {
                     self.problems.suppressed += 1;
@@ -557,7 +570,7 @@ impl FileReader<'_, '_> {
             if role != Role::Ignored && !repeatable {
                 if let Some(&first) = first_seen.get(&role) {
                     let what = match role {
-                        Role::Indicator(i) => format!("indicator `{}`", self.def.indicators[i].id),
+                        Role::Indicator(i) => format!("indicator {}", self.label(i)),
                         Role::Known(c) => format!("column `{}`", c.key()),
                         Role::Ignored => String::new(),
                     };
@@ -805,6 +818,18 @@ impl FileReader<'_, '_> {
         Some((Some(period), period.kind))
     }
 
+    /// Keeps the first text of the file that names indicator `i`.
+    fn name_seen(&mut self, i: usize, text: &str) {
+        if self.named[i].is_none() {
+            self.named[i] = Some(text.to_string());
+        }
+    }
+
+    /// Indicator `i` as this file's messages name it.
+    fn label(&self, i: usize) -> String {
+        self.def.indicators[i].label(self.named[i].as_deref(), self.options.lang)
+    }
+
     /// The indicator the cell at column `j` of a long row names. An unknown name is
     /// counted, with its first row, to be reported once when the file is read.
     fn indicator_named(&mut self, row: &Row<'_>, j: usize) -> Option<usize> {
@@ -821,9 +846,11 @@ impl FileReader<'_, '_> {
             }
             return entry.found;
         }
-        let found = std::str::from_utf8(name)
-            .ok()
-            .and_then(|n| self.def.find(n));
+        let text = std::str::from_utf8(name).ok();
+        let found = text.and_then(|n| self.def.find(n));
+        if let (Some(i), Some(text)) = (found, text) {
+            self.name_seen(i, text);
+        }
         if found.is_none() {
             // Past this many unknown names, each row is one more problem, counted.
             if self.unknown_names >= MAX_PROBLEMS {
@@ -939,9 +966,9 @@ impl FileReader<'_, '_> {
             }
             Err(e) => {
                 let message = format!(
-                    "invalid value {} for `{}`: {e}",
+                    "invalid value {} for {}: {e}",
                     quoted(text.trim()),
-                    indicator.id
+                    self.label(i)
                 );
                 self.error(loc, message, None);
                 Observation {
@@ -956,7 +983,7 @@ impl FileReader<'_, '_> {
     /// One warning per `%` indicator with values in this file that look like fractions
     /// of 1 (`0.95` written for 95%), naming the largest and counting the rest.
     fn fraction_warnings(&mut self) {
-        for (i, indicator) in self.def.indicators.iter().enumerate() {
+        for i in 0..self.def.indicators.len() {
             let Some((example, loc)) = self.fractions.example[i] else {
                 continue;
             };
@@ -973,8 +1000,8 @@ impl FileReader<'_, '_> {
                     loc.line,
                     loc.col,
                     format!(
-                        "{shown} for `{}` looks like a fraction of 1 ({percent}%){more}",
-                        indicator.id
+                        "{shown} for {} looks like a fraction of 1 ({percent}%){more}",
+                        self.label(i)
                     ),
                 )
                 .with_offset(loc.offset)
@@ -1019,16 +1046,16 @@ impl FileReader<'_, '_> {
             let unit = |amount: Decimal| with_unit(amount, &indicator.unit);
             let mut message = match first.in_force {
                 Some(target) => format!(
-                    "the target column says {} for `{}`, but the {} target in force is {}",
+                    "the target column says {} for {}, but the {} target in force is {}",
                     unit(first.said),
-                    indicator.id,
+                    self.label(i),
                     first.kind,
                     unit(target)
                 ),
                 None => format!(
-                    "the target column says {} for `{}`, which has no {} target (it is not assessed)",
+                    "the target column says {} for {}, which has no {} target (it is not assessed)",
                     unit(first.said),
-                    indicator.id,
+                    self.label(i),
                     first.kind
                 ),
             };

@@ -441,7 +441,9 @@ fn check_warns_of_fractions_and_strict_fails_on_warnings() {
     let scored = run(files, &["score", "-f", "csv", "--missing", "skip", "d.csv"]);
     assert!(
         scored.starts_with("exit 0\n")
-            && scored.contains("warning: 0.95 for `repair_timeliness` looks like a fraction"),
+            && scored.contains(
+                "warning: 0.95 for 报修处理及时率 (repair_timeliness) looks like a fraction"
+            ),
         "{scored}"
     );
 }
@@ -466,7 +468,7 @@ fn fractions_of_1_are_counted_per_indicator_and_file() {
     assert_eq!(
         run(files, &["check", "--missing", "skip", "d.csv"]),
         "exit 0\n\
-         d.csv:3:9: warning: 0.009 for `service_cost_rate` looks like a fraction of 1 (0.9%), as does 1 more value of it in this file\n\
+         d.csv:3:9: warning: 0.009 for 服务费用率 (service_cost_rate) looks like a fraction of 1 (0.9%), as does 1 more value of it in this file\n\
          \x20 hint: a % indicator's values are percentages: 0.009 means 0.009%; write 0.9 or 0.9% if that is what it is\n\
          0 errors, 1 warning in 1 file\n"
     );
@@ -485,7 +487,7 @@ fn fractions_of_1_are_counted_per_indicator_and_file() {
     assert_eq!(
         strict,
         "exit 1\n\
-         d.csv:3:9: 0.009 for `service_cost_rate` looks like a fraction of 1 (0.9%), as does 1 more value of it in this file\n\
+         d.csv:3:9: 0.009 for 服务费用率 (service_cost_rate) looks like a fraction of 1 (0.9%), as does 1 more value of it in this file\n\
          \x20 hint: a % indicator's values are percentages: 0.009 means 0.009%; write 0.9 or 0.9% if that is what it is\n"
     );
     let dir = crate::util::Dir::new();
@@ -513,7 +515,7 @@ fn nul_bytes_a_huge_cell_and_embedded_newlines() {
         &["--missing", "skip"],
     );
     assert!(
-        out.starts_with("exit 1\n") && out.contains("invalid value \"1\\0\" for `complaints`"),
+        out.starts_with("exit 1\n") && out.contains("invalid value \"1\\0\" for complaints"),
         "{out}"
     );
     // A 10 MB cell: reported, shown as a short window, and quickly.
@@ -623,8 +625,8 @@ fn a_decimal_comma_gets_a_decimal_comma_hint() {
     assert_eq!(
         out,
         "exit 1\n\
-         data.csv:2:7: invalid value \"0,88%\" for `service_cost_rate`: a decimal comma: write a decimal point instead (a comma only groups thousands, as in 1,234.5)\n\
-         data.csv:3:7: invalid value \"1,5\" for `complaints`: a decimal comma: write a decimal point instead (a comma only groups thousands, as in 1,234.5)\n\
+         data.csv:2:7: invalid value \"0,88%\" for 服务费用率 (service_cost_rate): a decimal comma: write a decimal point instead (a comma only groups thousands, as in 1,234.5)\n\
+         data.csv:3:7: invalid value \"1,5\" for 客户投诉量 (complaints): a decimal comma: write a decimal point instead (a comma only groups thousands, as in 1,234.5)\n\
          2 errors, 0 warnings in 1 file\n"
     );
 }
@@ -642,4 +644,39 @@ fn a_file_where_the_command_goes_suggests_kpi_score() {
     );
     let out = run(&[], &["bogus"]);
     assert!(!out.contains("tip"), "{out}");
+}
+
+/// Messages name an indicator in the user's words: as the file names it, with its id
+/// in parentheses; one the file does not name, by its name in the --lang language.
+#[test]
+fn indicators_are_named_in_the_users_words() {
+    let dir = crate::util::Dir::new();
+    dir.write(
+        "d.csv",
+        "indicator,actual\nCustomer complaints,x\n服务费用率,0.9\n",
+    );
+    for (lang, absent) in [
+        ("zh", "保修期服务平均次数 (warranty_service_calls)"),
+        (
+            "en",
+            "Service calls per unit in warranty (warranty_service_calls)",
+        ),
+    ] {
+        let out = dir
+            .kpi()
+            .args(["score", "--lang", lang, "d.csv"])
+            .output()
+            .expect("running kpi");
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            said.contains(
+                "d.csv:2:21: invalid value \"x\" for Customer complaints (complaints): not a number"
+            ),
+            "{said}"
+        );
+        assert!(
+            said.contains(&format!("no values for {absent}, ")),
+            "{lang}: {said}"
+        );
+    }
 }

@@ -69,9 +69,9 @@ fn a_month_missing_from_a_roll_up_is_one_message_per_card() {
         format!(
             "d.csv:2:1: subject \"a\", period 2026-Q1 has no value for 2026-02 of its 3 months, \
              for any of the 11 indicators given\n{ADD_PERIODS}\
-             d.csv:24:1: `complaints`, `report_accuracy` for subject \"b\", period 2026-Q1 have no \
-             value for some of its 3 months: 2026-02 (`complaints`, `report_accuracy`), 2026-03 \
-             (`complaints`)\n{ADD_PERIODS}\
+             d.csv:24:1: complaints, report_accuracy for subject \"b\", period 2026-Q1 have no \
+             value for some of its 3 months: 2026-02 (complaints, report_accuracy), 2026-03 \
+             (complaints)\n{ADD_PERIODS}\
              2 errors, 0 warnings in 1 file\n"
         )
     );
@@ -82,9 +82,9 @@ fn a_month_missing_from_a_roll_up_is_one_message_per_card() {
         out,
         "d.csv:2:1: warning: subject \"a\", period 2026-Q1 has no value for 2026-02 of its 3 \
          months, for any of the 11 indicators given; combined the values there are\n\
-         d.csv:24:1: warning: `complaints`, `report_accuracy` for subject \"b\", period 2026-Q1 \
-         have no value for some of its 3 months: 2026-02 (`complaints`, `report_accuracy`), \
-         2026-03 (`complaints`); combined the values there are\n\
+         d.csv:24:1: warning: complaints, report_accuracy for subject \"b\", period 2026-Q1 \
+         have no value for some of its 3 months: 2026-02 (complaints, report_accuracy), \
+         2026-03 (complaints); combined the values there are\n\
          0 errors, 2 warnings in 1 file\n"
     );
     // A few indicators lacking the same months are named.
@@ -98,7 +98,7 @@ fn a_month_missing_from_a_roll_up_is_one_message_per_card() {
     assert_eq!(
         out,
         format!(
-            "d.csv:2:1: `complaints`, `report_accuracy` for subject \"a\", period 2026-Q1 have no \
+            "d.csv:2:1: complaints, report_accuracy for subject \"a\", period 2026-Q1 have no \
              value for 2026-02, 2026-03 of its 3 months\n{ADD_PERIODS}\
              1 error, 0 warnings in 1 file\n"
         )
@@ -115,7 +115,7 @@ fn values_that_cannot_be_combined_are_one_message_per_card() {
     assert_eq!(code, 1);
     assert_eq!(
         out,
-        "d.csv:2:29: `service_cost_rate`, `repair_timeliness` for subject \"a\", period 2026-Q1 mix \
+        "d.csv:2:29: service_cost_rate, repair_timeliness for subject \"a\", period 2026-Q1 mix \
          a/b values with plain ones; aggregate = \"ratio\" needs one form\n  \
          hint: write every value of an indicator the same way, as a/b or as a number\n\
          1 error, 0 warnings in 1 file\n"
@@ -133,9 +133,9 @@ fn a_block_pasted_twice_is_one_duplicate_message_per_card() {
     assert_eq!(
         out,
         format!(
-            "d.csv:5:14: 2 duplicate values for `complaints`, `repair_timeliness` (subject \"a\", \
+            "d.csv:5:14: 2 duplicate values for complaints, repair_timeliness (subject \"a\", \
              month card): also given at d.csv:2, d.csv:3\n{hint}\
-             d.csv:7:14: duplicate value for `complaints` (subject \"b\", month card): also given \
+             d.csv:7:14: duplicate value for complaints (subject \"b\", month card): also given \
              at d.csv:4\n{hint}\
              2 errors, 0 warnings in 1 file\n"
         )
@@ -158,7 +158,7 @@ fn a_file_given_twice_is_one_duplicate_message_in_the_second() {
         .expect("running kpi");
     let ids = VALUES
         .iter()
-        .map(|(id, _)| format!("`{id}`"))
+        .map(|(id, _)| id.to_string())
         .collect::<Vec<_>>()
         .join(", ");
     assert_eq!(
@@ -194,19 +194,23 @@ fn empty_cells_of_a_card_are_one_message() {
     let data = "subject,service_cost_rate,complaints,repair_timeliness\na,,,96\nb,,1,\n";
     let (code, out) = check(data, &[]);
     assert_eq!(code, 1);
-    let ids = "`warranty_service_calls`, `parts_sales_timeliness`, `shipping_accuracy`, \
-               `service_satisfaction`, `complaint_satisfaction`, `report_accuracy`";
+    let ids = "Service calls per unit in warranty (warranty_service_calls), \
+               Spare parts sold on time (parts_sales_timeliness), \
+               Shipping accuracy (shipping_accuracy), \
+               Installation and repair satisfaction (service_satisfaction), \
+               Complaint handling satisfaction (complaint_satisfaction), \
+               Reports on time and correct (report_accuracy)";
     let hint = "  hint: give them values, or use --missing zero or --missing skip\n";
     assert_eq!(
         out,
         format!(
             "d.csv:2:1: no values for {ids} (subject \"a\", month card), which have month \
              targets\n{hint}\
-             d.csv:2:3: no values for `service_cost_rate`, `complaints` (subject \"a\", month \
+             d.csv:2:3: no values for service_cost_rate, complaints (subject \"a\", month \
              card), which have month targets: their cells are empty\n{hint}\
              d.csv:3:1: no values for {ids} (subject \"b\", month card), which have month \
              targets\n{hint}\
-             d.csv:3:3: no values for `service_cost_rate`, `repair_timeliness` (subject \"b\", \
+             d.csv:3:3: no values for service_cost_rate, repair_timeliness (subject \"b\", \
              month card), which have month targets: their cells are empty\n{hint}\
              4 errors, 0 warnings in 1 file\n"
         )

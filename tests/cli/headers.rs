@@ -106,11 +106,11 @@ fn a_target_cell_that_differs_is_one_warning_per_indicator() {
     assert_eq!(code, 0);
     assert_eq!(
         out,
-        "d.csv:4:37: warning: the target column says 90% for `service_cost_rate`, but the month \
+        "d.csv:4:37: warning: the target column says 90% for service_cost_rate, but the month \
          target in force is 0.92% (and 2 more rows differ)\n  \
          hint: the target column is for people and never scored; scores use the scorecard's \
          targets (see `kpi targets`)\n\
-         d.csv:7:41: warning: the target column says 98% for `commissioning_timeliness`, which has \
+         d.csv:7:41: warning: the target column says 98% for commissioning_timeliness, which has \
          no month target (it is not assessed)\n  \
          hint: the target column is for people and never scored; scores use the scorecard's \
          targets (see `kpi targets`)\n\

@@ -40,18 +40,23 @@ const LONG_HEADER: &str = "
 
 /// Counted by hand on the LF text: (file, line, column, start of the message).
 const LONG_EXPECTED: &[(&str, usize, usize, &str)] = &[
-    ("data.csv", 3, 1, "no values for `warranty_service_calls`"),
+    (
+        "data.csv",
+        3,
+        1,
+        "no values for Service calls per unit in warranty (warranty_service_calls)",
+    ),
     (
         "data.csv",
         5,
         29,
-        "invalid value \"zz\" for `repair_timeliness`",
+        "invalid value \"zz\" for repair_timeliness",
     ),
     (
         "data.csv",
         7,
         22,
-        "duplicate value for `complaints` (subject \"A\", period 2026-10): also given at data.csv:4",
+        "duplicate value for complaints (subject \"A\", period 2026-10): also given at data.csv:4",
     ),
     (
         "data.csv",
@@ -65,19 +70,19 @@ const LONG_EXPECTED: &[(&str, usize, usize, &str)] = &[
         "data.csv",
         11,
         1,
-        "no values for `service_cost_rate`, `warranty_service_calls`",
+        "no values for service_cost_rate, Service calls per unit in warranty (warranty_service_calls)",
     ),
     (
         "data.csv",
         12,
         22,
-        "no value for `complaints` (subject \"乙区\"",
+        "no value for complaints (subject \"乙区\"",
     ),
     (
         "data.csv",
         13,
         30,
-        "0.95 for `repair_timeliness` looks like a fraction",
+        "0.95 for repair_timeliness looks like a fraction",
     ),
     ("header.csv", 3, 1, "the file has a header but no data rows"),
     ("header.csv", 4, 6, "unknown column \"bogus\""),
@@ -103,12 +108,17 @@ const WIDE_HEADER: &str = "
 ";
 
 const WIDE_EXPECTED: &[(&str, usize, usize, &str)] = &[
-    ("data.csv", 3, 1, "no values for `warranty_service_calls`"),
+    (
+        "data.csv",
+        3,
+        1,
+        "no values for Service calls per unit in warranty (warranty_service_calls)",
+    ),
     (
         "data.csv",
         3,
         18,
-        "invalid value \"zz\" for `repair_timeliness`",
+        "invalid value \"zz\" for repair_timeliness",
     ),
     (
         "data.csv",
@@ -127,19 +137,19 @@ const WIDE_EXPECTED: &[(&str, usize, usize, &str)] = &[
         "data.csv",
         8,
         1,
-        "no values for `warranty_service_calls`, `parts_sales_timeliness`",
+        "no values for Service calls per unit in warranty (warranty_service_calls), Spare parts sold on time (parts_sales_timeliness)",
     ),
     (
         "data.csv",
         9,
         17,
-        "no value for `complaints` (subject \"乙区\"",
+        "no value for complaints (subject \"乙区\"",
     ),
     (
         "data.csv",
         9,
         18,
-        "0.95 for `repair_timeliness` looks like a fraction",
+        "0.95 for repair_timeliness looks like a fraction",
     ),
     ("header.csv", 3, 1, "the file has a header but no data rows"),
     ("header.csv", 4, 3, "unknown indicator or column \"bogus\""),

@@ -452,7 +452,7 @@ fn the_fraction_warning_reads_the_same_in_any_order() {
         assert_eq!(warning.len(), 1, "{stdout}");
         assert!(
             warning[0].contains(
-                ": 0.97 for `repair_timeliness` looks like a fraction of 1 (97%), as do 2 more values of it in this file"
+                ": 0.97 for 报修处理及时率 (repair_timeliness) looks like a fraction of 1 (97%), as do 2 more values of it in this file"
             ),
             "{stdout}"
         );

@@ -549,7 +549,7 @@ fn check_prints_a_summary_and_every_problem() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains(
-            "bad.csv:2:7: invalid value \"x\" for `complaints`",
+            "bad.csv:2:7: invalid value \"x\" for 客户投诉量 (complaints)",
         ))
         .stdout(predicate::str::contains(
             "bad.csv:3:1: unknown indicator \"投诉量\"",
