@@ -351,3 +351,29 @@ fn a_crlf_file_names_the_lines_an_editor_shows() {
         .collect();
     assert_eq!(places, ["crlf.csv:2:1", "crlf.csv:4:29"], "{stdout}");
 }
+
+/// Files LibreOffice saved with two errors, turned to CRLF as Excel on Windows saves
+/// them (tests/fixtures/line-ends/README.md): each error on the line a person counts.
+#[test]
+fn files_saved_by_an_office_with_crlf_locate_their_errors() {
+    let folder = crate::util::tests_dir().join("fixtures/line-ends");
+    for file in ["crlf-errors.csv", "utf16-crlf-errors.txt"] {
+        let output = crate::util::kpi()
+            .current_dir(&folder)
+            .args(["check", file])
+            .output()
+            .expect("running kpi");
+        let said = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(
+            said,
+            format!(
+                "{file}:6:24: invalid value \"abc\" for 零配件销售及时率 (parts_sales_timeliness): \
+                 not a number; write a number such as 95, 95.5%, 1,234.5 or a ratio such as 171/180\n\
+                 {file}:12:25: duplicate value for 保修期服务平均次数 (warranty_service_calls) \
+                 (subject \"华东办事处\", period 2026-10): also given at {file}:3\n  \
+                 hint: keep one row per subject, period and indicator\n\
+                 2 errors, 0 warnings in 1 file\n"
+            )
+        );
+    }
+}
