@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
-use kpi::period::PeriodKind;
+use kpi::period::{Period, PeriodKind};
 use kpi::read::encoding::{COMMON_LABELS, Encoding, LabelError};
 
 const EXAMPLES: &str = "\
@@ -96,8 +96,8 @@ Examples:
     Targets(TargetsArgs),
     /// Write the data-entry form: one row per subject, period and assessed indicator,
     /// with its unit and target, and an empty actual cell to fill in (CSV or xlsx).
-    #[command(after_help = crate::app::template::AFTER_HELP)]
-    Template(crate::app::template::TemplateArgs),
+    #[command(after_help = TEMPLATE_AFTER_HELP)]
+    Template(TemplateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -492,6 +492,110 @@ pub fn with_hints(mut error: clap::Error) -> clap::Error {
 /// A command line word that names a file rather than a command.
 fn looks_like_a_file(word: &str) -> bool {
     word == "-" || word.contains(['/', '\\', '.']) || std::path::Path::new(word).exists()
+}
+
+pub const TEMPLATE_AFTER_HELP: &str = "\
+Examples:
+  kpi template --subject 华东办事处 --period 2026-11 -o 11月.xlsx
+  kpi template --subjects offices.txt --period quarter --year 2026 -o 2026.xlsx
+  kpi template --subject \"North office\" --period 2026-Q3 --lang en > q3.csv
+  kpi template --subjects offices.txt --period month --year 2026 --encoding gb18030 -o 2026.csv
+
+Fill in the actual column, then: kpi score FILE.";
+
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// A subject (an office, a person) to make rows for; repeat for more. Without any
+    /// subject, the form has no subject column.
+    #[arg(long = "subject", value_name = "NAME", value_parser = parse_subject)]
+    pub subjects: Vec<String>,
+
+    /// A file of subjects, one a line (UTF-8 or GB18030; blank lines skipped); `-`
+    /// reads standard input. Adds to --subject.
+    #[arg(long = "subjects", value_name = "FILE")]
+    pub subjects_file: Option<String>,
+
+    /// The period: a label (2026-11, 2026-Q3, 2026-H2, 2026, or any form kpi reads);
+    /// repeat for more. Or a kind (month, quarter, half, year) with --year: every
+    /// period of that kind in the year.
+    #[arg(short, long, value_name = "PERIOD", required = true, value_parser = parse_form_period)]
+    pub period: Vec<FormPeriod>,
+
+    /// The year whose every month (quarter, half) --period KIND asks for.
+    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(u16).range(1000..=9999))]
+    pub year: Option<u16>,
+
+    /// The scorecard definition [default: $KPI_CONFIG, else ./kpi.toml, else built in].
+    #[arg(short, long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// csv or xlsx [default: the extension of --output, else csv].
+    #[arg(short, long, value_enum)]
+    pub format: Option<TemplateFormat>,
+
+    /// Write to PATH instead of standard output (xlsx needs it). An existing file is
+    /// not replaced without --force: it may be a form already filled in.
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+
+    /// Replace the --output file if it exists.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Language of the form: headers, indicator names, units, sheet names [default:
+    /// zh when LC_ALL, LC_MESSAGES or LANG starts with zh, else en].
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+
+    /// Encoding of a CSV form [default: utf-8, with a byte order mark for Excel].
+    #[arg(long, value_enum, value_name = "ENCODING")]
+    pub encoding: Option<TemplateEncoding>,
+
+    /// A UTF-8 CSV form without the byte order mark (for other programs than Excel).
+    #[arg(long)]
+    pub no_bom: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TemplateFormat {
+    Csv,
+    Xlsx,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TemplateEncoding {
+    #[value(name = "utf-8", alias = "utf8")]
+    Utf8,
+    #[value(alias = "gbk")]
+    Gb18030,
+}
+
+/// `--period`: one period, or a kind that `--year` makes into every period of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormPeriod {
+    Label(Period),
+    Kind(PeriodKind),
+}
+
+pub(crate) fn parse_form_period(text: &str) -> Result<FormPeriod, String> {
+    if let Some(period) = Period::parse(text) {
+        return Ok(FormPeriod::Label(period));
+    }
+    PeriodKind::from_cli(text)
+        .map(FormPeriod::Kind)
+        .ok_or_else(|| {
+            "not a period: give a label such as 2026-11, 2026-Q3, 2026-H2 or 2026, \
+             or a kind (month, quarter, half, year) with --year"
+                .to_string()
+        })
+}
+
+pub(crate) fn parse_subject(text: &str) -> Result<String, String> {
+    let name = text.trim();
+    if name.is_empty() {
+        return Err("a subject needs a name".into());
+    }
+    Ok(name.to_string())
 }
 
 #[cfg(test)]

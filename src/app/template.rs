@@ -4,10 +4,9 @@
 //! for people who fill it in with Excel or WPS and score it with `kpi score`.
 
 use std::io::{self, Read};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use clap::error::ErrorKind;
-use clap::{Args, ValueEnum};
 
 use super::format::{self, FormatProblem};
 use super::output::Output;
@@ -15,117 +14,13 @@ use super::{
     EXIT_INVALID, EXIT_OK, EXIT_USAGE, lang_of, load_config, print_diagnostics, say,
     stderr_is_terminal, usage_error,
 };
-use crate::app::args::{FormatArg, LangArg};
+use crate::app::args::{FormPeriod, FormatArg, TemplateArgs, TemplateEncoding, TemplateFormat};
 use kpi::diag::Diagnostic;
 use kpi::model::{Lang, PeriodKind};
 use kpi::period::Period;
 use kpi::read::rows::read_error;
 use kpi::report::render::template::{self as render, CsvEncoding, MAX_FORM_ROWS};
 use kpi::report::template::{Form, periods_of};
-
-pub const AFTER_HELP: &str = "\
-Examples:
-  kpi template --subject 华东办事处 --period 2026-11 -o 11月.xlsx
-  kpi template --subjects offices.txt --period quarter --year 2026 -o 2026.xlsx
-  kpi template --subject \"North office\" --period 2026-Q3 --lang en > q3.csv
-  kpi template --subjects offices.txt --period month --year 2026 --encoding gb18030 -o 2026.csv
-
-Fill in the actual column, then: kpi score FILE.";
-
-#[derive(Debug, Args)]
-pub struct TemplateArgs {
-    /// A subject (an office, a person) to make rows for; repeat for more. Without any
-    /// subject, the form has no subject column.
-    #[arg(long = "subject", value_name = "NAME", value_parser = parse_subject)]
-    pub subjects: Vec<String>,
-
-    /// A file of subjects, one a line (UTF-8 or GB18030; blank lines skipped); `-`
-    /// reads standard input. Adds to --subject.
-    #[arg(long = "subjects", value_name = "FILE")]
-    pub subjects_file: Option<String>,
-
-    /// The period: a label (2026-11, 2026-Q3, 2026-H2, 2026, or any form kpi reads);
-    /// repeat for more. Or a kind (month, quarter, half, year) with --year: every
-    /// period of that kind in the year.
-    #[arg(short, long, value_name = "PERIOD", required = true, value_parser = parse_period)]
-    pub period: Vec<FormPeriod>,
-
-    /// The year whose every month (quarter, half) --period KIND asks for.
-    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(u16).range(1000..=9999))]
-    pub year: Option<u16>,
-
-    /// The scorecard definition [default: $KPI_CONFIG, else ./kpi.toml, else built in].
-    #[arg(short, long, value_name = "PATH")]
-    pub config: Option<PathBuf>,
-
-    /// csv or xlsx [default: the extension of --output, else csv].
-    #[arg(short, long, value_enum)]
-    pub format: Option<TemplateFormat>,
-
-    /// Write to PATH instead of standard output (xlsx needs it). An existing file is
-    /// not replaced without --force: it may be a form already filled in.
-    #[arg(short, long, value_name = "PATH")]
-    pub output: Option<PathBuf>,
-
-    /// Replace the --output file if it exists.
-    #[arg(long)]
-    pub force: bool,
-
-    /// Language of the form: headers, indicator names, units, sheet names [default:
-    /// zh when LC_ALL, LC_MESSAGES or LANG starts with zh, else en].
-    #[arg(long, value_enum)]
-    pub lang: Option<LangArg>,
-
-    /// Encoding of a CSV form [default: utf-8, with a byte order mark for Excel].
-    #[arg(long, value_enum, value_name = "ENCODING")]
-    pub encoding: Option<TemplateEncoding>,
-
-    /// A UTF-8 CSV form without the byte order mark (for other programs than Excel).
-    #[arg(long)]
-    pub no_bom: bool,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum TemplateFormat {
-    Csv,
-    Xlsx,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum TemplateEncoding {
-    #[value(name = "utf-8", alias = "utf8")]
-    Utf8,
-    #[value(alias = "gbk")]
-    Gb18030,
-}
-
-/// `--period`: one period, or a kind that `--year` makes into every period of it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FormPeriod {
-    Label(Period),
-    Kind(PeriodKind),
-}
-
-fn parse_period(text: &str) -> Result<FormPeriod, String> {
-    if let Some(period) = Period::parse(text) {
-        return Ok(FormPeriod::Label(period));
-    }
-    PeriodKind::from_cli(text)
-        .map(FormPeriod::Kind)
-        .ok_or_else(|| {
-            "not a period: give a label such as 2026-11, 2026-Q3, 2026-H2 or 2026, \
-             or a kind (month, quarter, half, year) with --year"
-                .to_string()
-        })
-}
-
-fn parse_subject(text: &str) -> Result<String, String> {
-    let name = text.trim();
-    if name.is_empty() {
-        return Err("a subject needs a name".into());
-    }
-    Ok(name.to_string())
-}
 
 pub fn run(args: &TemplateArgs) -> anyhow::Result<i32> {
     let lang = lang_of(args.lang);
@@ -460,6 +355,7 @@ fn subjects_in(file: &str) -> Result<Vec<String>, Box<Diagnostic>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::args::{parse_form_period as parse_period, parse_subject};
 
     #[test]
     fn a_period_is_a_label_or_a_kind() {

@@ -22,6 +22,7 @@ pub mod targets;
 pub mod template;
 pub mod trend;
 pub mod trend_html;
+mod trend_words;
 pub mod trend_xlsx;
 pub mod xlsx;
 

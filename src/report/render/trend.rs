@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::csv::neutralise;
 use super::table::band_color;
+use super::trend_words::{change_text, title, trend_words};
 use super::{Format, RenderOptions, words};
 use crate::cards::CardData;
 use crate::model::{Band, Lang, Scorecard};
@@ -17,47 +18,6 @@ use crate::num::fixed;
 use crate::pipeline::Sink;
 use crate::report::trend::{Trend, trends};
 use crate::score::ScoredCard;
-
-pub(crate) fn change_text(change: Option<Decimal>) -> String {
-    match change {
-        None => "—".to_string(),
-        Some(c) if c > Decimal::ZERO => format!("+{}", fixed(c, 2)),
-        Some(c) if c < Decimal::ZERO => format!("−{}", fixed(-c, 2)),
-        Some(_) => fixed(Decimal::ZERO, 2),
-    }
-}
-
-pub(crate) fn title(def: &Scorecard, trend: &Trend, lang: Lang) -> String {
-    let mut parts = vec![def.title(lang).to_string()];
-    if !trend.subject.is_empty() {
-        parts.push(trend.subject.clone());
-    }
-    parts.push(match (lang, trend.periods.first(), trend.periods.last()) {
-        (_, Some(first), Some(last)) if first != last => format!("{first} – {last}"),
-        (_, Some(only), _) => only.clone(),
-        _ => String::new(),
-    });
-    parts.retain(|p| !p.is_empty());
-    parts.join(" · ")
-}
-
-pub(crate) struct Words {
-    pub change: &'static str,
-    pub trend: &'static str,
-}
-
-pub(crate) fn trend_words(lang: Lang) -> Words {
-    match lang {
-        Lang::En => Words {
-            change: "Change",
-            trend: "Trend",
-        },
-        Lang::Zh => Words {
-            change: "变化",
-            trend: "趋势",
-        },
-    }
-}
 
 pub fn write(
     format: Format,

@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use rust_decimal::Decimal;
 
 use super::html::{band_class, escape};
-use super::trend::{change_text, title, trend_words};
+use super::trend_words::{change_text, title, trend_words};
 use super::{RenderOptions, words};
 use crate::model::{Band, Lang, Scorecard};
 use crate::num::{fixed, plain, round_half_up};

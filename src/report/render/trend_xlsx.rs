@@ -27,7 +27,7 @@ use rust_xlsxwriter::{
 use unicode_width::UnicodeWidthStr;
 
 use super::csv::neutralise;
-use super::trend::{title, trend_words};
+use super::trend_words::{title, trend_words};
 use super::words;
 use super::xlsx::{MAX_ROWS, band_fill, double, header, xlsx_error};
 use crate::model::{Band, Lang, Scorecard};
