@@ -58,8 +58,16 @@ pub fn tests_dir() -> PathBuf {
 }
 
 /// Held while a test runs LibreOffice: two instances at once, even with profiles of
-/// their own, have made the one driven over its Python bridge die mid-call.
+/// their own, have made the one driven over its Python bridge die mid-call. Fails the
+/// test, saying so, where LibreOffice is not installed.
 pub fn libreoffice() -> std::sync::MutexGuard<'static, ()> {
+    assert!(
+        std::process::Command::new("soffice")
+            .arg("--version")
+            .output()
+            .is_ok(),
+        "this test needs LibreOffice: soffice is not on PATH"
+    );
     static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
     LOCK.lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
