@@ -174,6 +174,40 @@ pub fn definition_or_report(input: &InputArgs) -> io::Result<Option<Scorecard>> 
     }
 }
 
+/// `html` and `xlsx` are files, not a stream for a terminal: without `--output`, a
+/// usage error, said here, and the exit status to end with.
+pub fn needs_output(
+    format: crate::app::args::FormatArg,
+    out: &crate::app::args::OutputArgs,
+    lang: Lang,
+) -> Option<i32> {
+    use crate::app::args::FormatArg;
+    if !matches!(format, FormatArg::Html | FormatArg::Xlsx) || out.output.is_some() {
+        return None;
+    }
+    usage_error(
+        lang,
+        say(
+            lang,
+            "--format html and xlsx write a file; give it with --output PATH",
+            "--format html 和 xlsx 生成文件，请用 --output PATH 指定",
+        )
+        .into(),
+        None,
+    );
+    Some(EXIT_USAGE)
+}
+
+/// Prints a run's problems and warnings on standard error, each with its source line
+/// and a caret on a terminal.
+pub fn report_problems(mut diagnostics: Vec<Diagnostic>, input: &InputArgs) -> io::Result<()> {
+    let terminal = stderr_is_terminal();
+    if terminal {
+        with_snippets(&mut diagnostics, input);
+    }
+    print_diagnostics(&mut io::stderr(), &diagnostics, terminal)
+}
+
 /// Output settings, resolved once, for the format `format::output_format` settled.
 pub fn render_options(
     out: &crate::app::args::OutputArgs,

@@ -13,10 +13,9 @@ use super::output::Output;
 use super::progress::Progress;
 use super::{
     EXIT_FAIL_UNDER, EXIT_INVALID, EXIT_OK, EXIT_USAGE, definition_or_report, format_of, lang_of,
-    open_inputs, print_diagnostics, render_options, say, settings, stderr_is_terminal, usage_error,
-    with_snippets,
+    open_inputs, render_options, say, settings, usage_error,
 };
-use crate::app::args::{FormatArg, ScoreArgs};
+use crate::app::args::ScoreArgs;
 use kpi::cards::CardData;
 use kpi::diag::quoted;
 use kpi::model::Lang;
@@ -46,18 +45,8 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
         );
         return Ok(EXIT_USAGE);
     }
-    if matches!(format, FormatArg::Html | FormatArg::Xlsx) && args.out.output.is_none() {
-        usage_error(
-            lang,
-            say(
-                lang,
-                "--format html and xlsx write a file; give it with --output PATH",
-                "--format html 和 xlsx 生成文件，请用 --output PATH 指定",
-            )
-            .into(),
-            None,
-        );
-        return Ok(EXIT_USAGE);
+    if let Some(code) = super::needs_output(format, &args.out, lang) {
+        return Ok(code);
     }
     if let Some(output) = &args.out.output {
         for input in args.input.files.iter().filter(|f| *f != "-") {
@@ -146,11 +135,7 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
 /// Prints the run's problems and warnings on standard error.
 fn report(args: &ScoreArgs, mut diagnostics: Vec<kpi::diag::Diagnostic>) -> io::Result<()> {
     super::strictly(&mut diagnostics, args.strict);
-    let terminal = stderr_is_terminal();
-    if terminal {
-        with_snippets(&mut diagnostics, &args.input);
-    }
-    print_diagnostics(&mut io::stderr(), &diagnostics, terminal)
+    super::report_problems(diagnostics, &args.input)
 }
 
 /// Passes cards on, counting those whose total is below `--fail-under` and listing

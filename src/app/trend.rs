@@ -1,36 +1,22 @@
 //! `kpi trend`: the pipeline with a trend writer as its sink — each subject's cards
 //! side by side, written as soon as the subject's cards are complete.
 
-use std::io;
-
 use super::format::output_format;
 use super::output::Output;
 use super::{
-    EXIT_INVALID, EXIT_OK, definition_or_report, format_of, lang_of, open_inputs,
-    print_diagnostics, render_options, settings, stderr_is_terminal, with_snippets,
+    EXIT_INVALID, EXIT_OK, definition_or_report, format_of, lang_of, open_inputs, render_options,
+    settings,
 };
 use crate::app::args::TrendArgs;
 use kpi::pipeline::{self, Discard};
-use kpi::report::render::Format;
 use kpi::report::render::trend::TrendSink;
 
 pub fn run(args: &TrendArgs) -> anyhow::Result<i32> {
     let lang = lang_of(args.out.lang);
     let chosen = output_format(&args.out, "trend", lang)?;
     let format = format_of(chosen);
-    // A report and a workbook are files, not a stream for a terminal.
-    if matches!(format, Format::Html | Format::Xlsx) && args.out.output.is_none() {
-        super::usage_error(
-            lang,
-            super::say(
-                lang,
-                "--format html and xlsx write a file; give it with --output PATH",
-                "--format html 和 xlsx 生成文件，请用 --output PATH 指定",
-            )
-            .into(),
-            None,
-        );
-        return Ok(super::EXIT_USAGE);
+    if let Some(code) = super::needs_output(chosen, &args.out, lang) {
+        return Ok(code);
     }
     // Opened before any work, so that an output that cannot be written (a folder that
     // is not there) is said at once, not at the end of a long run.
@@ -62,11 +48,6 @@ pub fn run(args: &TrendArgs) -> anyhow::Result<i32> {
         (outcome.diagnostics, failed)
     };
     drop(progress);
-    let mut diagnostics = diagnostics;
-    let terminal = stderr_is_terminal();
-    if terminal {
-        with_snippets(&mut diagnostics, &args.input);
-    }
-    print_diagnostics(&mut io::stderr(), &diagnostics, terminal)?;
+    super::report_problems(diagnostics, &args.input)?;
     Ok(if failed { EXIT_INVALID } else { EXIT_OK })
 }
