@@ -7,4 +7,5 @@ pub mod header;
 pub mod kind;
 pub mod rows;
 pub mod sheet;
+pub mod text;
 pub mod value;
