@@ -16,3 +16,4 @@ pub mod pipeline;
 pub mod read;
 pub mod report;
 pub mod score;
+pub mod targets;

@@ -9,6 +9,9 @@ pub use crate::period::PeriodKind;
 pub struct Scorecard {
     pub title: String,
     pub title_en: Option<String>,
+    /// `targets` under `[scorecard]`: a targets file (SPEC §2.4), as written, relative
+    /// to the kpi.toml that names it.
+    pub targets: Option<String>,
     pub bands: BandPoints,
     pub indicators: Vec<Indicator>,
 }

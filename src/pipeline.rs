@@ -7,15 +7,16 @@ use std::io::{self, Read};
 use std::path::PathBuf;
 
 use crate::cards::CardData;
-use crate::cards::group::{Cards, Grouping, RollUp};
+use crate::cards::group::Cards;
 use crate::cards::store::{Batch, Compactor, Store};
+use crate::cards::{Grouping, RollUp};
 use crate::diag::{Diagnostic, Problems};
 use crate::model::Scorecard;
-use crate::read::encoding::Encoding;
-use crate::read::kind::{self, Named};
 use crate::read::rows::{self, ReadOptions};
-use crate::read::sheet::{self, CellMap, Opened};
+use crate::read::sheet::CellMap;
+use crate::read::source;
 use crate::score::{CardError, MissingPolicy, ScoredCard};
+use crate::targets::SubjectTargets;
 
 /// Where scored cards go: a format's writer, an explanation, a trend, nothing.
 pub trait Sink {
@@ -45,6 +46,8 @@ pub struct Settings<'a> {
     pub spill_dir: PathBuf,
     /// `--sheet`: the sheet of a workbook to read.
     pub sheet: Option<String>,
+    /// Targets per subject (SPEC §2.4), when a targets file is in force.
+    pub targets: Option<&'a SubjectTargets>,
     /// Counts the rows read, for a progress display; `None` when nobody watches.
     pub rows_read: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
 }
@@ -58,6 +61,7 @@ impl Settings<'_> {
             names,
             roll_up: self.roll_up,
             partial: self.partial,
+            targets: self.targets,
         }
     }
 }
@@ -110,6 +114,8 @@ pub struct Outcome {
     pub cards: usize,
     /// The data files, as messages name them.
     pub files: Vec<String>,
+    /// Per subject of the targets file in force, whether any card is of it.
+    pub subjects: Vec<bool>,
 }
 
 /// Reads every data file: the first half of a run. Nothing reaches a sink yet, so a
@@ -236,77 +242,30 @@ impl Reader<'_> {
                 }
             }
         };
-        // What the file is: its name, else its first bytes, say whether it is read
-        // as it streams (text) or whole (a workbook, or what is refused as one).
-        let mut head = Vec::with_capacity(kind::HEAD_LEN);
-        if let Err(e) = (&mut *reader)
-            .take(kind::HEAD_LEN as u64)
-            .read_to_end(&mut head)
-        {
-            self.problems.push(rows::read_error(name, &e));
-            return true;
+        let mut notes = Vec::new();
+        let opened = source::open(name, reader, settings.sheet.as_deref(), &mut notes);
+        for note in notes {
+            self.problems.push(note);
         }
-        let whole = sheet::is_spreadsheet(name) || kind::needs_whole(&head);
-        if !whole && let Some(refusal) = kind::refusal(name, Named::Text, kind::of_head(&head)) {
-            self.problems.push(refusal);
-            return true;
-        }
-        let result = if whole {
-            let mut bytes = head;
-            if let Err(e) = reader.read_to_end(&mut bytes) {
-                self.problems.push(rows::read_error(name, &e));
+        let mut text = match opened {
+            Ok(text) => text,
+            Err(problem) => {
+                self.problems.push(*problem);
                 return true;
             }
-            match sheet::open(name, bytes, settings.sheet.as_deref()) {
-                Ok(Opened::Sheet(grid)) => {
-                    for note in grid.notes {
-                        self.problems.push(note);
-                    }
-                    // A sheet is read as the CSV text of its cells.
-                    let options = ReadOptions {
-                        encoding: Some(Encoding::Utf8),
-                        delimiter: Some(b','),
-                        ..settings.read.clone()
-                    };
-                    let read = rows::read(
-                        settings.def,
-                        name,
-                        file,
-                        &mut grid.csv.as_bytes(),
-                        &options,
-                        &mut emit_and_send,
-                    );
-                    self.sheets.push(grid.map);
-                    read
-                }
-                Ok(Opened::Text(bytes, note)) => {
-                    if let Some(note) = note {
-                        self.problems.push(note);
-                    }
-                    rows::read(
-                        settings.def,
-                        name,
-                        file,
-                        &mut bytes.as_slice(),
-                        &settings.read,
-                        &mut emit_and_send,
-                    )
-                }
-                Err(problem) => {
-                    self.problems.push(*problem);
-                    return true;
-                }
-            }
-        } else {
-            rows::read(
-                settings.def,
-                name,
-                file,
-                &mut io::Cursor::new(head).chain(reader),
-                &settings.read,
-                &mut emit_and_send,
-            )
         };
+        let options = text.options(&settings.read);
+        let result = rows::read(
+            settings.def,
+            name,
+            file,
+            &mut text.reader(),
+            &options,
+            &mut emit_and_send,
+        );
+        if let Some(map) = text.into_map() {
+            self.sheets.push(map);
+        }
         if to_store.is_none() {
             self.to_store = None;
         }
@@ -346,6 +305,7 @@ impl Reading<'_> {
         let sorted = store.into_sorted(rejected)?;
         let how = settings.grouping(&files, &names);
         let mut cards = Cards::new(sorted, how);
+        let mut subjects = vec![false; settings.targets.map_or(0, |t| t.subject_count())];
         // Two threads: this one merges, groups, rolls up and scores; the other
         // renders and writes. Cards pass in order, so the bytes are those of one.
         let (scored_cards, written) =
@@ -362,8 +322,12 @@ impl Reading<'_> {
                 });
                 let mut scored_cards = 0;
                 let mut batch = Vec::with_capacity(BATCH);
+                let targets = settings.targets;
                 let mut receiver_gone = false;
                 while let Some(card) = cards.next_card(&mut problems)? {
+                    if let Some(s) = targets.and_then(|t| t.subject_index(&card.key.subject)) {
+                        subjects[s] = true;
+                    }
                     match card.score(settings.def, settings.missing) {
                         // After the first problem, cards are scored for their problems
                         // only: output stops where the data went wrong (SPEC §8).
@@ -401,6 +365,7 @@ impl Reading<'_> {
             diagnostics,
             cards: scored_cards,
             files,
+            subjects,
         })
     }
 }
@@ -509,7 +474,10 @@ fn card_problems(
     }
     let reported = card.values.iter().flatten().any(|o| o.invalid);
     if errors.contains(&CardError::NothingToScore) && !reported {
-        let any_target = def.indicators.iter().any(|i| i.thresholds(kind).is_some());
+        let any_target = match &card.targets {
+            Some(in_force) => in_force.thresholds.iter().any(Option::is_some),
+            None => def.indicators.iter().any(|i| i.thresholds(kind).is_some()),
+        };
         let message = if any_target {
             format!(
                 "nothing to score for {describe}: no indicator with a {kind} target has a value"

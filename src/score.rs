@@ -8,6 +8,7 @@ use crate::model::{
     Band, BandPoints, Better, Indicator, Method, PeriodKind, Scorecard, Thresholds,
 };
 use crate::num::{div_half_up, round_half_up};
+use crate::targets::InForce;
 
 /// What `--missing` says to do with an assessed indicator that has no value.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -50,6 +51,20 @@ pub struct ScoredCard {
     /// Per indicator (by index), the periods that had no value when rolled up under
     /// `--partial`.
     pub gaps: Vec<(usize, Vec<String>)>,
+    /// The subject's thresholds, when a targets file is in force (SPEC §2.4);
+    /// `None`: the card's.
+    pub targets: Option<InForce>,
+}
+
+impl ScoredCard {
+    /// The thresholds indicator `i` was scored against; `None`: not assessed.
+    pub fn thresholds<'a>(&'a self, def: &'a Scorecard, i: usize) -> Option<&'a Thresholds> {
+        let of = match &self.targets {
+            Some(in_force) => ThresholdsOf::Subject(&in_force.thresholds),
+            None => ThresholdsOf::Card(self.kind),
+        };
+        of.get(def, i)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -162,11 +177,29 @@ fn interpolate(better: Better, t: &Thresholds, bands: &BandPoints, v: Decimal) -
     div_half_up(numerator, span, 2).unwrap_or(Decimal::ZERO)
 }
 
-/// Scores one card: every indicator of `def` for a period of `kind`, with `actuals`
-/// indexed like `def.indicators`.
+/// Which thresholds a card is scored against.
+#[derive(Clone, Copy, Debug)]
+pub enum ThresholdsOf<'a> {
+    /// The scorecard's own for a period kind.
+    Card(PeriodKind),
+    /// A subject's (SPEC §2.4), indexed like the indicators; `None`: not assessed.
+    Subject(&'a [Option<Thresholds>]),
+}
+
+impl<'a> ThresholdsOf<'a> {
+    pub fn get(self, def: &'a Scorecard, i: usize) -> Option<&'a Thresholds> {
+        match self {
+            ThresholdsOf::Card(kind) => def.indicators.get(i)?.thresholds(kind),
+            ThresholdsOf::Subject(thresholds) => thresholds.get(i)?.as_ref(),
+        }
+    }
+}
+
+/// Scores one card: every indicator of `def` against the thresholds in force for
+/// it, with `actuals` indexed like `def.indicators`.
 pub fn score_card(
     def: &Scorecard,
-    kind: PeriodKind,
+    thresholds: ThresholdsOf<'_>,
     actuals: &[Option<Decimal>],
     missing: MissingPolicy,
 ) -> Result<CardScore, Vec<CardError>> {
@@ -177,7 +210,8 @@ pub fn score_card(
     let mut total_weight = Decimal::ZERO;
     for (i, indicator) in def.indicators.iter().enumerate() {
         let actual = actuals.get(i).copied().flatten();
-        let line = score_line(def, indicator, kind, actual, missing);
+        let in_force = thresholds.get(def, i);
+        let line = score_line(def, indicator, in_force, actual, missing);
         match line {
             Some((weight, score)) => {
                 if weight.is_some() {
@@ -222,11 +256,11 @@ pub fn score_card(
 fn score_line(
     def: &Scorecard,
     indicator: &Indicator,
-    kind: PeriodKind,
+    thresholds: Option<&Thresholds>,
     actual: Option<Decimal>,
     missing: MissingPolicy,
 ) -> Option<(Option<Decimal>, IndicatorScore)> {
-    let Some(thresholds) = indicator.thresholds(kind) else {
+    let Some(thresholds) = thresholds else {
         return Some((None, unscored(None, Band::NotAssessed)));
     };
     let target = Some(thresholds.target);
@@ -515,6 +549,7 @@ mod tests {
         Scorecard {
             title: "t".into(),
             title_en: None,
+            targets: None,
             bands: BandPoints::default(),
             indicators,
         }
@@ -530,7 +565,7 @@ mod tests {
         ]);
         let scored = score_card(
             &def,
-            PeriodKind::Month,
+            ThresholdsOf::Card(PeriodKind::Month),
             &[Some(d("96.5")), Some(d("100")), Some(d("1"))],
             MissingPolicy::Error,
         )
@@ -560,15 +595,32 @@ mod tests {
         ]);
         let values = [Some(d("97")), None];
         assert_eq!(
-            score_card(&def, PeriodKind::Month, &values, MissingPolicy::Error),
+            score_card(
+                &def,
+                ThresholdsOf::Card(PeriodKind::Month),
+                &values,
+                MissingPolicy::Error
+            ),
             Err(vec![CardError::MissingValue(1)])
         );
-        let zero = score_card(&def, PeriodKind::Month, &values, MissingPolicy::Zero).unwrap();
+        let zero = score_card(
+            &def,
+            ThresholdsOf::Card(PeriodKind::Month),
+            &values,
+            MissingPolicy::Zero,
+        )
+        .unwrap();
         assert_eq!(zero.indicators[1].band, Band::Below);
         assert_eq!(zero.indicators[1].score, Some(d("0")));
         assert_eq!(zero.indicators[1].actual, None);
         assert_eq!(zero.total, d("21"));
-        let skip = score_card(&def, PeriodKind::Month, &values, MissingPolicy::Skip).unwrap();
+        let skip = score_card(
+            &def,
+            ThresholdsOf::Card(PeriodKind::Month),
+            &values,
+            MissingPolicy::Skip,
+        )
+        .unwrap();
         assert_eq!(skip.indicators[1].band, Band::Missing);
         assert_eq!(skip.indicators[1].target, Some(d("95")));
         assert_eq!(skip.indicators[0].effective_weight, Some(d("100")));
@@ -589,7 +641,7 @@ mod tests {
         };
         let month = score_card(
             &def,
-            PeriodKind::Month,
+            ThresholdsOf::Card(PeriodKind::Month),
             &on_target(PeriodKind::Month),
             MissingPolicy::Error,
         )
@@ -608,7 +660,7 @@ mod tests {
         // (8+6+5+2) / 100 = 47.4 + 21 = 68.40.
         let quarter = score_card(
             &def,
-            PeriodKind::Quarter,
+            ThresholdsOf::Card(PeriodKind::Quarter),
             &on_target(PeriodKind::Quarter),
             MissingPolicy::Error,
         )
@@ -621,13 +673,18 @@ mod tests {
     fn nothing_to_score_is_an_error() {
         let def = card(vec![indicator("a", 100, Better::Higher, Some(repair()))]);
         assert_eq!(
-            score_card(&def, PeriodKind::Month, &[None], MissingPolicy::Skip),
+            score_card(
+                &def,
+                ThresholdsOf::Card(PeriodKind::Month),
+                &[None],
+                MissingPolicy::Skip
+            ),
             Err(vec![CardError::NothingToScore])
         );
         assert_eq!(
             score_card(
                 &def,
-                PeriodKind::Quarter,
+                ThresholdsOf::Card(PeriodKind::Quarter),
                 &[Some(d("1"))],
                 MissingPolicy::Error
             ),

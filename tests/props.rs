@@ -12,7 +12,7 @@ use kpi::num::{fixed, plain};
 use kpi::read::encoding::Encoding;
 use kpi::read::rows::ReadOptions;
 use kpi::read::value::{Value, parse_value};
-use kpi::score::{CardError, MissingPolicy, band_of, score_card, score_value};
+use kpi::score::{CardError, MissingPolicy, ThresholdsOf, band_of, score_card, score_value};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -533,7 +533,7 @@ proptest! {
             expected_errors.push(CardError::NothingToScore);
         }
 
-        let card = match score_card(def, kind, &values, policy) {
+        let card = match score_card(def, ThresholdsOf::Card(kind), &values, policy) {
             Err(errors) => {
                 prop_assert_eq!(errors, expected_errors);
                 return Ok(());
@@ -786,7 +786,8 @@ fn read_files(
     let settings = kpi::pipeline::Settings {
         def: builtin(),
         read: options.clone(),
-        roll_up: kpi::cards::group::RollUp::None,
+        roll_up: kpi::cards::RollUp::None,
+        targets: None,
         partial: false,
         missing: kpi::score::MissingPolicy::Error,
         memory: kpi::pipeline::DEFAULT_MEMORY,
@@ -1714,7 +1715,8 @@ fn problems(bytes: &[u8]) -> Vec<kpi::diag::Diagnostic> {
     let settings = kpi::pipeline::Settings {
         def: builtin(),
         read: ReadOptions::default(),
-        roll_up: kpi::cards::group::RollUp::None,
+        roll_up: kpi::cards::RollUp::None,
+        targets: None,
         partial: false,
         missing: MissingPolicy::Error,
         memory: kpi::pipeline::DEFAULT_MEMORY,

@@ -122,6 +122,12 @@ pub struct InputArgs {
     #[arg(short, long, value_name = "PATH")]
     pub config: Option<PathBuf>,
 
+    /// Thresholds per subject: a CSV or workbook with columns subject, indicator,
+    /// [period,] and any of worst, target, exceeds, far_exceeds, best, replacing the
+    /// card's for the subjects it names [default: `targets` under [scorecard] in kpi.toml].
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub targets: Option<PathBuf>,
+
     /// Period kind of the scorecards: month|quarter|half|year (also m q h y, 月 季 半年 年 …).
     /// Finer data is rolled up into it; data without a period column is scored as this
     /// kind [default: each row's own period kind, or month]. `all`: every card the data

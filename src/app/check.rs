@@ -6,27 +6,44 @@ use std::io::{self, IsTerminal, Write};
 use serde::Serialize;
 
 use super::{
-    EXIT_INVALID, EXIT_OK, files_read, load_config, open_inputs, print_diagnostics, settings,
+    EXIT_INVALID, EXIT_OK, files_read, load_definition, open_inputs, print_diagnostics, settings,
     with_snippets,
 };
 use crate::app::args::{CheckArgs, CheckFormat};
-use kpi::diag::{Diagnostic, Severity};
+use kpi::diag::{Diagnostic, Severity, quoted};
 use kpi::pipeline::{self, Discard};
+use kpi::targets::SubjectTargets;
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
-    let (mut diagnostics, files) = match load_config(args.input.config.as_deref()) {
-        Ok((def, config_name)) => {
-            let (inputs, progress) = open_inputs(&args.input, false);
-            let mut settings = settings(&def, &args.input);
+    let input = &args.input;
+    let with_targets = usize::from(input.targets.is_some());
+    let (mut diagnostics, files) = match load_definition(
+        input.config.as_deref(),
+        input.targets.as_deref(),
+        Some(input),
+    ) {
+        Ok(mut definition) => {
+            let (inputs, progress) = open_inputs(input, false);
+            let warnings = std::mem::take(&mut definition.warnings);
+            let mut settings = settings(&definition, input);
             settings.rows_read = Some(progress.values.clone());
             let data_files = inputs.len();
             let reading = pipeline::read(&settings, inputs)?;
             progress.reading_done();
             let outcome = reading.finish(&mut Discard)?;
             drop(progress);
-            (outcome.diagnostics, files_read(data_files, &config_name))
+            let mut diagnostics = warnings;
+            if let Some(targets) = &definition.targets
+                && data_files > 0
+            {
+                diagnostics.extend(unmentioned(targets, &outcome.subjects));
+            }
+            diagnostics.extend(outcome.diagnostics);
+            let files = files_read(data_files, &definition.name)
+                + usize::from(definition.targets.is_some());
+            (diagnostics, files)
         }
-        Err(diagnostics) => (diagnostics, 1 + args.input.files.len()),
+        Err(diagnostics) => (diagnostics, 1 + with_targets + input.files.len()),
     };
     let files = files.max(1);
     super::strictly(&mut diagnostics, args.strict);
@@ -52,6 +69,46 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     out.flush()?;
     let failed = errors > 0;
     Ok(if failed { EXIT_INVALID } else { EXIT_OK })
+}
+
+/// Subjects of the targets file that no data file mentions: one warning listing
+/// them (SPEC §2.4).
+fn unmentioned(targets: &SubjectTargets, seen: &[bool]) -> Option<Diagnostic> {
+    const SHOWN: usize = 10;
+    let names: Vec<&str> = targets
+        .subjects()
+        .zip(seen)
+        .filter(|(_, seen)| !**seen)
+        .map(|(name, _)| name)
+        .collect();
+    if names.is_empty() {
+        return None;
+    }
+    let mut listed: Vec<String> = names.iter().take(SHOWN).map(|n| quoted(n)).collect();
+    if names.len() > SHOWN {
+        listed.push(format!("and {} more", names.len() - SHOWN));
+    }
+    let what = if names.len() == 1 {
+        "subject"
+    } else {
+        "subjects"
+    };
+    Some(
+        Diagnostic::warning(
+            targets.file(),
+            0,
+            0,
+            format!(
+                "{} {what} of the targets file {} in no data file: {}",
+                names.len(),
+                if names.len() == 1 { "is" } else { "are" },
+                listed.join(", ")
+            ),
+        )
+        .with_hint(Some(
+            "check the subjects' spelling (they match exactly, case and all), or the data files given".into(),
+        )),
+    )
 }
 
 /// `2 errors, 1 warning in 3 files`, or `3 个文件：2 个错误，1 个警告`.

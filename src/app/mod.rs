@@ -5,7 +5,7 @@ use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use crate::app::args::{Cli, Command, InputArgs, MissingArg, PeriodChoice};
-use kpi::cards::group::RollUp;
+use kpi::cards::RollUp;
 use kpi::diag::Diagnostic;
 use kpi::model::{Lang, Scorecard};
 use kpi::pipeline::{DEFAULT_MEMORY, Input, Settings};
@@ -13,6 +13,7 @@ use kpi::read::config;
 use kpi::read::encoding::Encoding;
 use kpi::read::rows::{ReadOptions, read_error};
 use kpi::score::MissingPolicy;
+use kpi::targets::SubjectTargets;
 
 pub mod args;
 pub mod check;
@@ -163,12 +164,91 @@ fn encoding_of(input: &InputArgs) -> Option<Encoding> {
     input.encoding
 }
 
-/// The definition in force, or its problems printed on standard error.
-pub fn definition_or_report(input: &InputArgs) -> io::Result<Option<Scorecard>> {
-    match load_config(input.config.as_deref()) {
-        Ok((def, _)) => Ok(Some(def)),
+/// What a run scores against: the scorecard, and the targets per subject in force.
+pub struct Definition {
+    pub def: Scorecard,
+    /// The scorecard's name in messages.
+    pub name: String,
+    pub targets: Option<SubjectTargets>,
+    /// Warnings about the targets file (a sheet other than the first read, …).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The scorecard in force and the targets file in force: `--targets`, else
+/// `targets` under `[scorecard]`, a path relative to the kpi.toml that names it
+/// (SPEC §2.4). Any problem in either stops the run, as a config problem does.
+pub fn load_definition(
+    config: Option<&Path>,
+    targets: Option<&Path>,
+    input: Option<&InputArgs>,
+) -> Result<Definition, Vec<Diagnostic>> {
+    let (def, name) = load_config(config)?;
+    let path = match (targets, &def.targets) {
+        (Some(path), _) => Some(path.to_path_buf()),
+        (None, Some(written)) => {
+            let folder = Path::new(&name).parent().unwrap_or(Path::new(""));
+            Some(folder.join(written))
+        }
+        (None, None) => None,
+    };
+    let Some(path) = path else {
+        return Ok(Definition {
+            def,
+            name,
+            targets: None,
+            warnings: Vec::new(),
+        });
+    };
+    let file = path.display().to_string();
+    let options = ReadOptions {
+        encoding: input.and_then(encoding_of),
+        delimiter: input.and_then(|i| i.delimiter),
+        ignore_unknown: input.is_some_and(|i| i.ignore_unknown),
+        lang: detect_lang(),
+        ..ReadOptions::default()
+    };
+    let mut open =
+        || -> io::Result<Box<dyn io::Read>> { Ok(Box::new(std::fs::File::open(&path)?)) };
+    let read = kpi::read::targets::read(&def, &file, &mut open, &options);
+    match read.targets {
+        Some(targets) => Ok(Definition {
+            def,
+            name,
+            targets: Some(targets),
+            warnings: read.diagnostics,
+        }),
+        None => {
+            let mut diagnostics = read.diagnostics;
+            if targets.is_none() {
+                for d in &mut diagnostics {
+                    if d.line == 0 && d.is_error() {
+                        d.message
+                            .push_str(&format!(" (named by `targets` in {name})"));
+                    }
+                }
+            }
+            Err(diagnostics)
+        }
+    }
+}
+
+/// The definition in force, or its problems printed on standard error; its
+/// warnings are printed too.
+pub fn definition_or_report(input: &InputArgs) -> io::Result<Option<Definition>> {
+    match load_definition(
+        input.config.as_deref(),
+        input.targets.as_deref(),
+        Some(input),
+    ) {
+        Ok(mut definition) => {
+            let warnings = std::mem::take(&mut definition.warnings);
+            if !warnings.is_empty() {
+                report_problems(warnings, input)?;
+            }
+            Ok(Some(definition))
+        }
         Err(diagnostics) => {
-            print_diagnostics(&mut io::stderr(), &diagnostics, stderr_is_terminal())?;
+            report_problems(diagnostics, input)?;
             Ok(None)
         }
     }
@@ -240,9 +320,10 @@ pub fn strictly(diagnostics: &mut [Diagnostic], strict: bool) {
 }
 
 /// The pipeline's settings, resolved once from the command line.
-pub fn settings<'a>(def: &'a Scorecard, input: &InputArgs) -> Settings<'a> {
+pub fn settings<'a>(definition: &'a Definition, input: &InputArgs) -> Settings<'a> {
     Settings {
-        def,
+        def: &definition.def,
+        targets: definition.targets.as_ref(),
         read: ReadOptions {
             encoding: encoding_of(input),
             delimiter: input.delimiter,
@@ -480,8 +561,13 @@ mod tests {
         else {
             panic!("not a check command");
         };
-        let def = config::parse(config::BUILTIN, "builtin").expect("the built-in scorecard");
-        let settings = settings(&def, &args.input);
+        let definition = Definition {
+            def: config::parse(config::BUILTIN, "builtin").expect("the built-in scorecard"),
+            name: "builtin".into(),
+            targets: None,
+            warnings: Vec::new(),
+        };
+        let settings = settings(&definition, &args.input);
         let counter = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
         let (inputs, _) = inputs(&args.input, false, &counter);
         let mut diagnostics = kpi::pipeline::read(&settings, inputs)

@@ -48,7 +48,7 @@ pub fn run(args: &RankArgs) -> anyhow::Result<i32> {
             out.abandon();
         } else {
             let leagues = sink.totals.leagues(rank.grades.as_ref());
-            write(format, &def, &leagues, &rank, &options, &mut out)?;
+            write(format, &def.def, &leagues, &rank, &options, &mut out)?;
             out.finish()?;
         }
         (outcome.diagnostics, failed)

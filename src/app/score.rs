@@ -92,7 +92,7 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
         return Ok(EXIT_INVALID);
     }
     let explain = args.explain.then_some(names);
-    let rendered = Rendered::new(format_of(format), &def, options, explain, out);
+    let rendered = Rendered::new(format_of(format), &def.def, options, explain, out);
     let mut sink = FailUnder {
         inner: rendered,
         threshold: args.fail_under,

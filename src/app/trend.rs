@@ -36,7 +36,7 @@ pub fn run(args: &TrendArgs) -> anyhow::Result<i32> {
         out.abandon();
         (reading.finish(&mut Discard)?.diagnostics, true)
     } else {
-        let mut sink = TrendSink::new(format, &def, options, out);
+        let mut sink = TrendSink::new(format, &def.def, options, out);
         let outcome = reading.finish(&mut sink)?;
         let failed = outcome.diagnostics.iter().any(|d| d.is_error());
         let out = sink.end(failed)?;

@@ -8,32 +8,10 @@ use std::io;
 
 use crate::cards::rollup::{roll_up, roll_up_all};
 use crate::cards::store::{Row, Sorted};
-use crate::cards::{CardData, CardKey};
+use crate::cards::{CardData, CardKey, Grouping, RollUp};
 use crate::diag::{Diagnostic, Problems};
-use crate::model::{PeriodKind, Scorecard};
+use crate::model::Scorecard;
 use crate::read::rows::{Loc, Observation};
-
-/// Which cards to make of the data's (SPEC §6).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RollUp {
-    /// Each card as read.
-    None,
-    /// `--period KIND`: finer cards rolled up into this kind.
-    Into(PeriodKind),
-    /// `--period all`: each card as read, and every coarser one the data completes.
-    All,
-}
-
-/// How cards are made.
-pub struct Grouping<'a> {
-    pub def: &'a Scorecard,
-    /// The data files, as messages name them.
-    pub files: &'a [String],
-    /// Each indicator as messages name it: as the data names it, with its id.
-    pub names: &'a [String],
-    pub roll_up: RollUp,
-    pub partial: bool,
-}
 
 /// The cards of sorted rows, in print order.
 pub struct Cards<'a> {
@@ -61,7 +39,10 @@ impl<'a> Cards<'a> {
     /// (duplicates, roll-ups that cannot be made) go to `problems`.
     pub fn next_card(&mut self, problems: &mut Problems) -> io::Result<Option<CardData>> {
         loop {
-            if let Some(card) = self.ready.pop_front() {
+            if let Some(mut card) = self.ready.pop_front() {
+                if card.targets.is_none() {
+                    card.targets = self.how.in_force(&card.key);
+                }
                 return Ok(Some(card));
             }
             if self.done {
@@ -139,8 +120,8 @@ impl Batch {
         let cards = std::mem::take(&mut self.cards);
         let (cards, diagnostics) = match how.roll_up {
             RollUp::None => (cards, Vec::new()),
-            RollUp::Into(kind) => roll_up(how.def, how.files, how.names, &cards, kind, how.partial),
-            RollUp::All => roll_up_all(how.def, how.files, how.names, &cards, how.partial),
+            RollUp::Into(kind) => roll_up(how, &cards, kind),
+            RollUp::All => roll_up_all(how, &cards),
         };
         for d in diagnostics {
             problems.push(d);
@@ -175,6 +156,7 @@ impl Building {
                 values: vec![None; def.indicators.len()],
                 parts: Vec::new(),
                 gaps: Vec::new(),
+                targets: None,
             },
             pending: Vec::new(),
             pending_row: None,

@@ -7,11 +7,53 @@ use crate::model::{PeriodKind, Scorecard};
 use crate::period::Period;
 use crate::read::rows::{Loc, Observation};
 use crate::read::value::Value;
-use crate::score::{CardError, MissingPolicy, ScoredCard, score_card};
+use crate::score::{CardError, MissingPolicy, ScoredCard, ThresholdsOf, score_card};
+use crate::targets::{InForce, SubjectTargets};
 
 pub mod group;
 pub mod rollup;
 pub mod store;
+
+/// Which cards to make of the data's (SPEC §6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RollUp {
+    /// Each card as read.
+    None,
+    /// `--period KIND`: finer cards rolled up into this kind.
+    Into(PeriodKind),
+    /// `--period all`: each card as read, and every coarser one the data completes.
+    All,
+}
+
+/// How cards are made.
+pub struct Grouping<'a> {
+    pub def: &'a Scorecard,
+    /// The data files, as messages name them.
+    pub files: &'a [String],
+    /// Each indicator as messages name it: as the data names it, with its id.
+    pub names: &'a [String],
+    pub roll_up: RollUp,
+    pub partial: bool,
+    /// Targets per subject (SPEC §2.4), when a targets file is in force.
+    pub targets: Option<&'a SubjectTargets>,
+}
+
+impl Grouping<'_> {
+    /// The thresholds in force for a card when a targets file is (the subject's, or
+    /// the card's for a subject it does not name); `None` without a targets file.
+    pub fn in_force(&self, key: &CardKey) -> Option<InForce> {
+        let targets = self.targets?;
+        Some(targets.in_force_or_card(self.def, &key.subject, key.period, key.kind))
+    }
+
+    /// Whether indicator `i` is assessed on a card, given what `in_force` said.
+    pub fn assessed(&self, in_force: Option<&InForce>, key: &CardKey, i: usize) -> bool {
+        match in_force {
+            Some(in_force) => in_force.thresholds[i].is_some(),
+            None => self.def.indicators[i].thresholds(key.kind).is_some(),
+        }
+    }
+}
 
 /// Which scorecard a row belongs to.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -56,6 +98,8 @@ pub struct CardData {
     pub parts: Vec<Vec<Part>>,
     /// Per indicator, the constituent periods that had no value (under `--partial`).
     pub gaps: Vec<(usize, Vec<Period>)>,
+    /// The subject's thresholds when a targets file is in force (SPEC §2.4).
+    pub targets: Option<InForce>,
 }
 
 impl CardData {
@@ -70,7 +114,11 @@ impl CardData {
             .iter()
             .map(|o| o.as_ref().and_then(|o| o.value).map(|v| v.amount))
             .collect();
-        let score = score_card(def, self.key.kind, &values, missing)?;
+        let thresholds = match &self.targets {
+            Some(in_force) => ThresholdsOf::Subject(&in_force.thresholds),
+            None => ThresholdsOf::Card(self.key.kind),
+        };
+        let score = score_card(def, thresholds, &values, missing)?;
         Ok(ScoredCard {
             subject: self.key.subject.clone(),
             period: self.key.period_label(),
@@ -81,6 +129,7 @@ impl CardData {
                 .iter()
                 .map(|(i, periods)| (*i, periods.iter().map(ToString::to_string).collect()))
                 .collect(),
+            targets: self.targets.clone(),
         })
     }
 }

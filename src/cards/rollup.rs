@@ -6,9 +6,9 @@ use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
-use crate::cards::{CardData, CardKey, Part};
+use crate::cards::{CardData, CardKey, Grouping, Part};
 use crate::diag::Diagnostic;
-use crate::model::{Aggregate, Indicator, PeriodKind, Scorecard};
+use crate::model::{Aggregate, Indicator, PeriodKind};
 use crate::num::{div_half_up, round_half_up};
 use crate::period::Period;
 use crate::read::rows::{Loc, Observation};
@@ -108,13 +108,11 @@ fn group_by_target(cards: &[CardData], kind: PeriodKind) -> Vec<(CardKey, Vec<&C
 /// Rolls every card (of one subject and year, or more) finer than `kind` up into cards of `kind`. Cards
 /// already of that kind pass through.
 pub fn roll_up(
-    def: &Scorecard,
-    files: &[String],
-    names: &[String],
+    how: &Grouping<'_>,
     cards: &[CardData],
     kind: PeriodKind,
-    partial: bool,
 ) -> (Vec<CardData>, Vec<Diagnostic>) {
+    let files = how.files;
     let mut diagnostics = Vec::new();
     let mut out: Vec<CardData> = cards
         .iter()
@@ -148,7 +146,7 @@ pub fn roll_up(
             );
             continue;
         }
-        if let Some(card) = roll_group(def, files, names, key, group, partial, &mut diagnostics) {
+        if let Some(card) = roll_group(how, key, group, &mut diagnostics) {
             rolled.push(card);
         }
     }
@@ -160,13 +158,8 @@ pub fn roll_up(
 /// `--period all`: every card the data supports — each card as read, and each
 /// quarter, half and year whose constituent periods are all there (with `--partial`,
 /// any that has some).
-pub fn roll_up_all(
-    def: &Scorecard,
-    files: &[String],
-    names: &[String],
-    cards: &[CardData],
-    partial: bool,
-) -> (Vec<CardData>, Vec<Diagnostic>) {
+pub fn roll_up_all(how: &Grouping<'_>, cards: &[CardData]) -> (Vec<CardData>, Vec<Diagnostic>) {
+    let partial = how.partial;
     let mut diagnostics = Vec::new();
     let mut out: Vec<CardData> = cards.to_vec();
     for kind in [PeriodKind::Quarter, PeriodKind::Half, PeriodKind::Year] {
@@ -190,9 +183,7 @@ pub fn roll_up_all(
             if !complete && !partial {
                 continue;
             }
-            if let Some(card) =
-                roll_group(def, files, names, &key, &group, partial, &mut diagnostics)
-            {
+            if let Some(card) = roll_group(how, &key, &group, &mut diagnostics) {
                 out.push(card);
             }
         }
@@ -202,14 +193,14 @@ pub fn roll_up_all(
 }
 
 pub(crate) fn roll_group(
-    def: &Scorecard,
-    files: &[String],
-    names: &[String],
+    how: &Grouping<'_>,
     key: &CardKey,
     cards: &[&CardData],
-    partial: bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<CardData> {
+    let (def, files, names, partial) = (how.def, how.files, how.names, how.partial);
+    // A roll-up is scored against the subject's thresholds for the coarser period.
+    let in_force = how.in_force(key);
     let first = cards[0].first;
     let here = |loc: Loc, message: String, hint: &str| {
         Diagnostic::error(&files[loc.file], loc.line, loc.col, message)
@@ -278,7 +269,7 @@ pub(crate) fn roll_group(
             values.push(None);
             continue;
         }
-        let assessed = indicator.thresholds(key.kind).is_some();
+        let assessed = how.assessed(in_force.as_ref(), key, i);
         if assessed {
             with_values += 1;
         }
@@ -387,6 +378,7 @@ pub(crate) fn roll_group(
         values,
         parts: all_parts,
         gaps,
+        targets: in_force,
     })
 }
 

@@ -28,7 +28,7 @@ const MAX_SIGNIFICANT_DIGITS: usize = 15;
 type Item<'i> = Spanned<DeValue<'i>>;
 
 const TOP_KEYS: [&str; 3] = ["scorecard", "bands", "indicator"];
-const SCORECARD_KEYS: [&str; 2] = ["title", "title_en"];
+const SCORECARD_KEYS: [&str; 3] = ["title", "title_en", "targets"];
 const BAND_KEYS: [&str; 3] = ["meets", "exceeds", "far_exceeds"];
 const INDICATOR_KEYS: [&str; 16] = [
     "id",
@@ -139,6 +139,7 @@ impl Loader<'_> {
         self.check_keys(root, &TOP_KEYS, "at the top level");
         let mut title = String::new();
         let mut title_en = None;
+        let mut targets = None;
         if let Some(item) = root.get("scorecard")
             && let Some(table) = self.table(item, "[scorecard]")
         {
@@ -149,6 +150,16 @@ impl Loader<'_> {
             title_en = table
                 .get("title_en")
                 .and_then(|t| self.string(t, "title_en"));
+            if let Some(item) = table.get("targets") {
+                targets = self.string(item, "targets");
+                if targets.as_deref().is_some_and(|t| t.trim().is_empty()) {
+                    self.error(
+                        item.span(),
+                        "`targets` names no file".into(),
+                        Some("give a targets file's path, relative to this kpi.toml, or remove the key".into()),
+                    );
+                }
+            }
         }
         let bands = root
             .get("bands")
@@ -207,6 +218,7 @@ impl Loader<'_> {
         Some(Scorecard {
             title,
             title_en,
+            targets,
             bands,
             indicators: indicators.into_iter().filter_map(|(i, _, _)| i).collect(),
         })

@@ -7,5 +7,7 @@ pub mod header;
 pub mod kind;
 pub mod rows;
 pub mod sheet;
+pub mod source;
+pub mod targets;
 pub mod text;
 pub mod value;

@@ -8,12 +8,14 @@
 use rust_decimal::Decimal;
 
 use crate::cards::{CardData, Part};
+use crate::diag::quoted;
 use crate::model::{
     Aggregate, BandPoints, Better, Indicator, Lang, Method, PeriodKind, Scorecard, Thresholds,
 };
 use crate::num::{fixed, plain};
 use crate::read::value::Value;
-use crate::score::{CardScore, IndicatorScore, breakpoints};
+use crate::score::{IndicatorScore, ScoredCard, breakpoints};
+use crate::targets::TargetSource;
 
 /// One indicator's trace, as lines of text.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
@@ -65,10 +67,11 @@ fn with_unit(value: Decimal, unit: &str) -> String {
 pub fn explain_card(
     def: &Scorecard,
     card: &CardData,
-    score: &CardScore,
+    scored: &ScoredCard,
     files: &[String],
     lang: Option<Lang>,
 ) -> Vec<Explanation> {
+    let score = &scored.score;
     let total_weight: Decimal = def
         .indicators
         .iter()
@@ -130,9 +133,35 @@ pub fn explain_card(
                 indicator,
                 unit,
                 card.key.kind,
+                scored.thresholds(def, i),
                 &score.indicators[i],
                 total_weight,
             );
+            // With a targets file, where the subject's target came from (SPEC §2.4).
+            let subject = quoted(&card.key.subject);
+            let said = match scored.targets.as_ref().map(|t| (t, t.sources.get(i))) {
+                Some((in_force, Some(TargetSource::Line(line)))) => {
+                    scored.thresholds(def, i).map(|t| {
+                        format!(
+                            "target {} for {subject} from {}:{line}",
+                            with_unit(t.target, unit),
+                            in_force.file
+                        )
+                    })
+                }
+                Some((in_force, Some(TargetSource::NotAssessed(Some(line))))) => {
+                    // Said instead of "no month target", which the card has.
+                    explanation.steps.clear();
+                    Some(format!(
+                        "not assessed for {subject} by {}:{line}",
+                        in_force.file
+                    ))
+                }
+                _ => None,
+            };
+            if let Some(said) = said {
+                explanation.steps.insert(0, said);
+            }
             explanation
         })
         .collect()
@@ -176,10 +205,11 @@ fn steps(
     indicator: &Indicator,
     unit: &str,
     kind: PeriodKind,
+    thresholds: Option<&Thresholds>,
     line: &IndicatorScore,
     total_weight: Decimal,
 ) -> Vec<String> {
-    let Some(thresholds) = indicator.thresholds(kind) else {
+    let Some(thresholds) = thresholds else {
         return vec![format!("no {kind} target: not assessed")];
     };
     let (Some(v), Some(score)) = (line.actual, line.score) else {

@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::util::{Dir, tests_dir};
 
 /// Compares two JSON values; numbers by exact decimal value (`66.00` equals `66`).
-fn same(expected: &Value, actual: &Value, at: &str, problems: &mut Vec<String>) {
+pub fn same(expected: &Value, actual: &Value, at: &str, problems: &mut Vec<String>) {
     match (expected, actual) {
         (Value::Number(a), Value::Number(b)) => {
             let a = Decimal::from_str(&a.to_string()).ok();
@@ -75,7 +75,7 @@ fn run_case(case: &Path) -> Vec<String> {
     problems
 }
 
-fn cases(root: &Path) -> Vec<std::path::PathBuf> {
+pub fn cases(root: &Path) -> Vec<std::path::PathBuf> {
     let mut cases: Vec<_> = std::fs::read_dir(root)
         .expect("a conformance folder")
         .filter_map(Result::ok)

@@ -230,7 +230,8 @@ fn diagnostics(files: &[(&str, Vec<u8>)]) -> Vec<Diagnostic> {
     let settings = Settings {
         def: &def,
         read: Default::default(),
-        roll_up: kpi::cards::group::RollUp::None,
+        roll_up: kpi::cards::RollUp::None,
+        targets: None,
         partial: false,
         missing: kpi::score::MissingPolicy::Error,
         memory: kpi::pipeline::DEFAULT_MEMORY,

@@ -18,6 +18,7 @@ mod reports;
 mod score;
 mod sheets;
 mod shell;
+mod targets;
 mod template;
 mod trend_reports;
 mod util;

@@ -32,6 +32,9 @@ struct Line<'a> {
     unit: &'a str,
     better: &'static str,
     target: Option<Number>,
+    /// Only with a targets file in force (SPEC §2.4): `card`, `FILE:LINE` or null.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    target_source: Option<Option<String>>,
     actual: Option<Number>,
     band: &'static str,
     score: Option<Number>,
@@ -84,6 +87,7 @@ pub fn card(
             unit: &indicator.unit,
             better: indicator.better.key(),
             target: line.target.map(exact).transpose()?,
+            target_source: card.targets.as_ref().map(|t| t.source_text(i)),
             actual: line.actual.map(exact).transpose()?,
             band: line.band.id(),
             score: line.score.map(two).transpose()?,

@@ -211,7 +211,7 @@ impl<W: Write> Sink for Rendered<'_, W> {
             // JSON is a machine contract: its explanations keep the configured units.
             Some(files) => {
                 let lang = (self.format != Format::Json).then_some(self.options.lang);
-                explain_card(self.def, card, &scored.score, files, lang)
+                explain_card(self.def, card, scored, files, lang)
             }
             None => Vec::new(),
         };

@@ -92,7 +92,7 @@ mod tests {
             .collect();
         let score = crate::score::score_card(
             &def,
-            crate::model::PeriodKind::Quarter,
+            crate::score::ThresholdsOf::Card(crate::model::PeriodKind::Quarter),
             &values,
             crate::score::MissingPolicy::Error,
         )
@@ -103,6 +103,7 @@ mod tests {
             kind: crate::model::PeriodKind::Quarter,
             score,
             gaps: Vec::new(),
+            targets: None,
         };
         let options = RenderOptions {
             lang: Lang::En,

@@ -1,0 +1,632 @@
+//! Targets per subject (SPEC §2.4): rows of thresholds that replace the card's for
+//! one subject, resolved and checked here, looked up per card. Pure: the file is
+//! read by `read::targets`, which hands rows in and locates the problems that come
+//! back (a problem names a line and a column of the file, never a place in it).
+//!
+//! Memory: a file for 100,000 subjects × 11 indicators has a million rows. Each is
+//! kept as 12 bytes: the subject by its place in a sorted list, the indicator, the
+//! periods it applies to, the line, and its cells as one interned set (the same few
+//! numbers recur across offices), never as five decimals.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use crate::model::{Better, Indicator, Method, PeriodKind, Scorecard, Thresholds};
+use crate::period::Period;
+
+/// The threshold columns, in breakpoint order from worst to best.
+pub const SLOTS: [&str; 5] = ["worst", "target", "exceeds", "far_exceeds", "best"];
+/// `target`'s place in `SLOTS`.
+pub const TARGET: usize = 1;
+
+/// The periods a row applies to: every one, every one of a kind, or one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Scope {
+    All,
+    Kind(PeriodKind),
+    Label(Period),
+}
+
+/// A threshold cell of a row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Cell {
+    /// Empty: keeps what was there.
+    Keep,
+    /// A value: replaces the threshold.
+    Set(Decimal),
+    /// `-`, `不考核`, …: in `target`, not assessed; elsewhere, no such threshold.
+    Clear,
+}
+
+/// Where the target in force for an indicator came from (`target_source` in JSON).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TargetSource {
+    /// The scorecard's own.
+    Card,
+    /// The targets file's row on this line.
+    Line(u32),
+    /// Not assessed: no target is in force; the row that said so, if a row did.
+    NotAssessed(Option<u32>),
+}
+
+/// The thresholds in force for one card, per indicator, and where each target came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InForce {
+    pub thresholds: Vec<Option<Thresholds>>,
+    pub sources: Vec<TargetSource>,
+    /// The targets file as given, which `TargetSource::Line` is a line of.
+    pub file: Arc<str>,
+}
+
+impl InForce {
+    /// The card's own thresholds for a period kind, with a targets file in force.
+    pub fn of_card(def: &Scorecard, kind: PeriodKind, file: Arc<str>) -> InForce {
+        let thresholds: Vec<Option<Thresholds>> = def
+            .indicators
+            .iter()
+            .map(|i| i.thresholds(kind).copied())
+            .collect();
+        let sources = thresholds
+            .iter()
+            .map(|t| match t {
+                Some(_) => TargetSource::Card,
+                None => TargetSource::NotAssessed(None),
+            })
+            .collect();
+        InForce {
+            thresholds,
+            sources,
+            file,
+        }
+    }
+
+    /// `target_source` of indicator `i` as JSON gives it: `card`, `FILE:LINE`, or
+    /// `None` when not assessed.
+    pub fn source_text(&self, i: usize) -> Option<String> {
+        match self.sources.get(i)? {
+            TargetSource::Card => Some("card".into()),
+            TargetSource::Line(line) => Some(format!("{}:{line}", self.file)),
+            TargetSource::NotAssessed(_) => None,
+        }
+    }
+}
+
+/// A problem found resolving the file: where (a line, and the threshold column of
+/// the most specific cell involved, or `None` for the row), and what.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub line: u32,
+    pub slot: Option<usize>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+/// One row, compact. Cells are an index into the interned cell sets.
+#[derive(Clone, Copy, Debug)]
+struct Row {
+    subject: u32,
+    indicator: u16,
+    /// 0: every period; 1–4: a kind (`PeriodKind::index` + 1); 5 on: a label.
+    scope: u16,
+    cells: u32,
+    line: u32,
+}
+
+const FIRST_LABEL: u16 = 5;
+
+/// Rows handed in as a file is read, then checked and sorted into `SubjectTargets`.
+#[derive(Default)]
+pub struct Builder {
+    subjects: HashMap<Box<str>, u32>,
+    labels: Vec<Period>,
+    label_ids: HashMap<Period, u16>,
+    values: Vec<Decimal>,
+    value_ids: HashMap<Decimal, u32>,
+    sets: Vec<[u32; 5]>,
+    set_ids: HashMap<[u32; 5], u32>,
+    rows: Vec<Row>,
+}
+
+/// Every row of a targets file, sorted by subject, indicator and how specific it is.
+#[derive(Debug, Default)]
+pub struct SubjectTargets {
+    /// The file as given, for `target_source`.
+    file: Arc<str>,
+    /// Subjects by code point, each with where its rows start.
+    subjects: Vec<(Box<str>, u32)>,
+    rows: Vec<Row>,
+    labels: Vec<Period>,
+    values: Vec<Decimal>,
+    /// Cell sets: per slot 0 (keep), 1 (clear) or 2 + an index into `values`.
+    sets: Vec<[u32; 5]>,
+}
+
+impl Builder {
+    /// Adds a row; row-local rules are the reader's.
+    pub fn push(
+        &mut self,
+        subject: &str,
+        indicator: usize,
+        scope: Scope,
+        cells: [Cell; 5],
+        line: u32,
+    ) {
+        let next = self.subjects.len() as u32;
+        let subject = match self.subjects.get(subject) {
+            Some(&id) => id,
+            None => {
+                self.subjects.insert(subject.into(), next);
+                next
+            }
+        };
+        let scope = match scope {
+            Scope::All => 0,
+            Scope::Kind(kind) => 1 + kind.index() as u16,
+            Scope::Label(period) => {
+                let next = FIRST_LABEL + self.labels.len() as u16;
+                *self.label_ids.entry(period).or_insert_with(|| {
+                    self.labels.push(period);
+                    next
+                })
+            }
+        };
+        let codes = cells.map(|cell| match cell {
+            Cell::Keep => 0,
+            Cell::Clear => 1,
+            Cell::Set(value) => {
+                let next = self.values.len() as u32;
+                2 + *self.value_ids.entry(value).or_insert_with(|| {
+                    self.values.push(value);
+                    next
+                })
+            }
+        });
+        let next = self.sets.len() as u32;
+        let cells = *self.set_ids.entry(codes).or_insert_with(|| {
+            self.sets.push(codes);
+            next
+        });
+        self.rows.push(Row {
+            subject,
+            indicator: indicator as u16,
+            scope,
+            cells,
+            line,
+        });
+    }
+
+    /// Sorts the rows and checks every (subject, indicator) in every kind and label
+    /// its rows name (§2.4, Validation). `file` is the file as given.
+    pub fn finish(self, def: &Scorecard, file: &str) -> (SubjectTargets, Vec<Problem>) {
+        let Builder {
+            subjects,
+            labels,
+            values,
+            sets,
+            mut rows,
+            ..
+        } = self;
+        // Subjects by code point; rows renumbered to match.
+        let mut names: Vec<(Box<str>, u32)> = subjects.into_iter().collect();
+        names.sort_unstable();
+        let mut place = vec![0u32; names.len()];
+        for (at, (_, id)) in names.iter().enumerate() {
+            place[*id as usize] = at as u32;
+        }
+        for row in &mut rows {
+            row.subject = place[row.subject as usize];
+        }
+        rows.sort_unstable_by_key(|r| (r.subject, r.indicator, r.scope, r.line));
+        let mut starts = Vec::with_capacity(names.len());
+        let mut at = 0;
+        for s in 0..names.len() as u32 {
+            while at < rows.len() && rows[at].subject < s {
+                at += 1;
+            }
+            starts.push(at as u32);
+        }
+        let subjects = names
+            .into_iter()
+            .zip(starts)
+            .map(|((name, _), start)| (name, start))
+            .collect();
+        let targets = SubjectTargets {
+            file: file.into(),
+            subjects,
+            rows,
+            labels,
+            values,
+            sets,
+        };
+        let problems = targets.check(def);
+        (targets, problems)
+    }
+}
+
+/// One threshold slot as resolution goes: its value, and the row and order of the
+/// cell that set it (`None`: the card's).
+#[derive(Clone, Copy, Debug, Default)]
+struct Slot {
+    value: Option<Decimal>,
+    set_by: Option<(u32, u32)>,
+}
+
+/// The thresholds of one indicator in one period as the rows apply, in order.
+#[derive(Clone, Copy, Debug)]
+struct Resolved {
+    slots: [Slot; 5],
+    assessed: bool,
+    /// The line of the row whose target is in force, or that made the indicator
+    /// not assessed; `None`: the card's.
+    target_line: Option<u32>,
+    /// A threshold a row set while the indicator had no target in force.
+    loose: Option<(u32, usize)>,
+    applied: u32,
+}
+
+impl Resolved {
+    fn of_card(thresholds: Option<&Thresholds>) -> Resolved {
+        let mut slots = [Slot::default(); 5];
+        if let Some(t) = thresholds {
+            let values = [t.worst, Some(t.target), t.exceeds, t.far_exceeds, t.best];
+            for (slot, value) in slots.iter_mut().zip(values) {
+                slot.value = value;
+            }
+        }
+        Resolved {
+            slots,
+            assessed: thresholds.is_some(),
+            target_line: None,
+            loose: None,
+            applied: 0,
+        }
+    }
+
+    fn apply(&mut self, codes: &[u32; 5], values: &[Decimal], line: u32) {
+        self.applied += 1;
+        for (j, &code) in codes.iter().enumerate() {
+            match (j, code) {
+                (_, 0) => {}
+                (TARGET, 1) => {
+                    self.assessed = false;
+                    self.target_line = Some(line);
+                }
+                (_, 1) => {
+                    self.slots[j] = Slot {
+                        value: None,
+                        set_by: Some((line, self.applied)),
+                    };
+                }
+                (_, code) => {
+                    self.slots[j] = Slot {
+                        value: Some(values[(code - 2) as usize]),
+                        set_by: Some((line, self.applied)),
+                    };
+                    if j == TARGET {
+                        self.assessed = true;
+                        self.target_line = Some(line);
+                        self.loose = None;
+                    } else if !self.assessed && self.loose.is_none() {
+                        self.loose = Some((line, j));
+                    }
+                }
+            }
+        }
+    }
+
+    fn thresholds(&self) -> Option<Thresholds> {
+        if !self.assessed {
+            return None;
+        }
+        let [worst, target, exceeds, far_exceeds, best] = self.slots.map(|s| s.value);
+        Some(Thresholds {
+            target: target?,
+            exceeds,
+            far_exceeds,
+            best,
+            worst,
+        })
+    }
+
+    fn source(&self) -> TargetSource {
+        match (self.assessed, self.target_line) {
+            (false, line) => TargetSource::NotAssessed(line),
+            (true, None) => TargetSource::Card,
+            (true, Some(line)) => TargetSource::Line(line),
+        }
+    }
+}
+
+impl SubjectTargets {
+    /// The file as given.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// The thresholds in force for a card of a subject the file may not name.
+    pub fn in_force_or_card(
+        &self,
+        def: &Scorecard,
+        subject: &str,
+        period: Option<Period>,
+        kind: PeriodKind,
+    ) -> InForce {
+        self.in_force(def, subject, period, kind)
+            .unwrap_or_else(|| InForce::of_card(def, kind, self.file.clone()))
+    }
+
+    /// The subjects the file names, by code point.
+    pub fn subjects(&self) -> impl Iterator<Item = &str> {
+        self.subjects.iter().map(|(name, _)| &**name)
+    }
+
+    pub fn subject_count(&self) -> usize {
+        self.subjects.len()
+    }
+
+    /// The place of `subject` among `subjects()`.
+    pub fn subject_index(&self, subject: &str) -> Option<usize> {
+        self.subjects
+            .binary_search_by(|(name, _)| (**name).cmp(subject))
+            .ok()
+    }
+
+    fn rows_of(&self, subject: usize) -> &[Row] {
+        let start = self.subjects[subject].1 as usize;
+        let end = self
+            .subjects
+            .get(subject + 1)
+            .map_or(self.rows.len(), |s| s.1 as usize);
+        &self.rows[start..end]
+    }
+
+    /// Whether a row of this scope applies to a card of `period` and `kind`.
+    fn applies(&self, scope: u16, period: Option<Period>, kind: PeriodKind) -> bool {
+        match scope {
+            0 => true,
+            s if s < FIRST_LABEL => s == 1 + kind.index() as u16,
+            s => Some(self.labels[(s - FIRST_LABEL) as usize]) == period,
+        }
+    }
+
+    /// One indicator's thresholds for a period, from the card's and the rows of one
+    /// subject for it (sorted: no period, then kinds, then labels).
+    fn resolve(
+        &self,
+        indicator: &Indicator,
+        rows: &[Row],
+        period: Option<Period>,
+        kind: PeriodKind,
+    ) -> Resolved {
+        let mut resolved = Resolved::of_card(indicator.thresholds(kind));
+        for row in rows {
+            if self.applies(row.scope, period, kind) {
+                resolved.apply(&self.sets[row.cells as usize], &self.values, row.line);
+            }
+        }
+        resolved
+    }
+
+    /// The thresholds in force for a card of `subject`; `None` when the file does
+    /// not name the subject (the card's own are in force, by source `card`).
+    pub fn in_force(
+        &self,
+        def: &Scorecard,
+        subject: &str,
+        period: Option<Period>,
+        kind: PeriodKind,
+    ) -> Option<InForce> {
+        let rows = self.rows_of(self.subject_index(subject)?);
+        let mut thresholds = Vec::with_capacity(def.indicators.len());
+        let mut sources = Vec::with_capacity(def.indicators.len());
+        for (i, indicator) in def.indicators.iter().enumerate() {
+            let from = rows.partition_point(|r| (r.indicator as usize) < i);
+            let to = rows.partition_point(|r| (r.indicator as usize) <= i);
+            let resolved = self.resolve(indicator, &rows[from..to], period, kind);
+            thresholds.push(resolved.thresholds());
+            sources.push(resolved.source());
+        }
+        Some(InForce {
+            thresholds,
+            sources,
+            file: self.file.clone(),
+        })
+    }
+
+    /// What `kpi targets --subject` shows: per kind the thresholds in force, then
+    /// each labelled exception, for every indicator.
+    pub fn exceptions(&self, subject: &str) -> Option<Vec<Period>> {
+        let rows = self.rows_of(self.subject_index(subject)?);
+        let mut labels: Vec<Period> = rows
+            .iter()
+            .filter(|r| r.scope >= FIRST_LABEL)
+            .map(|r| self.labels[(r.scope - FIRST_LABEL) as usize])
+            .collect();
+        labels.sort_by_key(|p| p.sort_key());
+        labels.dedup();
+        Some(labels)
+    }
+
+    /// Every problem of the file's rows taken together: rows given twice, and the
+    /// thresholds in force in every kind and label a subject's rows name.
+    fn check(&self, def: &Scorecard) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        for (s, (subject, _)) in self.subjects.iter().enumerate() {
+            let rows = self.rows_of(s);
+            for pair in rows.windows(2) {
+                let (a, b) = (pair[0], pair[1]);
+                if (a.indicator, a.scope) == (b.indicator, b.scope) {
+                    let indicator = &def.indicators[a.indicator as usize];
+                    problems.push(Problem {
+                        line: b.line,
+                        slot: None,
+                        message: format!(
+                            "subject {} has two rows for {} {} (lines {} and {})",
+                            crate::diag::quoted(subject),
+                            indicator.id,
+                            self.scope_words(a.scope),
+                            a.line,
+                            b.line
+                        ),
+                        hint: Some("keep one of them".into()),
+                    });
+                }
+            }
+            let mut from = 0;
+            while from < rows.len() {
+                let i = rows[from].indicator;
+                let to = from + rows[from..].partition_point(|r| r.indicator == i);
+                self.check_pair(def, subject, i as usize, &rows[from..to], &mut problems);
+                from = to;
+            }
+        }
+        problems
+    }
+
+    fn scope_words(&self, scope: u16) -> String {
+        match scope {
+            0 => "without a period".into(),
+            s if s < FIRST_LABEL => format!("for {}", PeriodKind::ALL[(s - 1) as usize]),
+            s => format!("for {}", self.labels[(s - FIRST_LABEL) as usize]),
+        }
+    }
+
+    /// One subject's indicator: its thresholds in every kind and label its rows name.
+    fn check_pair(
+        &self,
+        def: &Scorecard,
+        subject: &str,
+        i: usize,
+        rows: &[Row],
+        problems: &mut Vec<Problem>,
+    ) {
+        let indicator = &def.indicators[i];
+        let mut kinds: Vec<PeriodKind> = Vec::new();
+        let mut labels: Vec<Period> = Vec::new();
+        for row in rows {
+            match row.scope {
+                0 => kinds.extend(PeriodKind::ALL),
+                s if s < FIRST_LABEL => kinds.push(PeriodKind::ALL[(s - 1) as usize]),
+                s => labels.push(self.labels[(s - FIRST_LABEL) as usize]),
+            }
+        }
+        kinds.sort_by_key(|k| k.index());
+        kinds.dedup();
+        labels.dedup();
+        // The same problem in several periods (a row without a period, out of order
+        // with the card in each) is one problem naming them all.
+        let mut found: Vec<(Problem, Vec<String>)> = Vec::new();
+        let periods = kinds
+            .iter()
+            .map(|&k| (None, k, k.to_string()))
+            .chain(labels.iter().map(|&p| (Some(p), p.kind, p.to_string())));
+        for (period, kind, name) in periods {
+            let resolved = self.resolve(indicator, rows, period, kind);
+            if let Some(problem) = problem_in(indicator, &resolved, subject) {
+                match found.iter_mut().find(|(p, _)| *p == problem) {
+                    Some((_, names)) => names.push(name),
+                    None => found.push((problem, vec![name])),
+                }
+            }
+        }
+        for (mut problem, names) in found {
+            problem.message = problem.message.replace("{periods}", &names.join(", "));
+            problems.push(problem);
+        }
+    }
+}
+
+/// The problem of one indicator's thresholds in force, if any: `{periods}` in its
+/// message stands for the periods where it is.
+fn problem_in(indicator: &Indicator, resolved: &Resolved, subject: &str) -> Option<Problem> {
+    let who = format!(
+        "{} for subject {}",
+        indicator.id,
+        crate::diag::quoted(subject)
+    );
+    if !resolved.assessed {
+        let (line, slot) = resolved.loose?;
+        return Some(Problem {
+            line,
+            slot: Some(slot),
+            message: format!(
+                "`{}` of {who} has no target in force in {{periods}}, so it would be a threshold without a target",
+                SLOTS[slot]
+            ),
+            hint: Some(
+                "give a target in the same row, or give this threshold only in rows of periods with a target"
+                    .into(),
+            ),
+        });
+    }
+    let at = |slots: &[usize]| {
+        // The most specific cell involved: the last applied; the card's are valid.
+        slots
+            .iter()
+            .filter_map(|&j| {
+                resolved.slots[j]
+                    .set_by
+                    .map(|(line, order)| (order, line, j))
+            })
+            .max()
+            .map(|(_, line, j)| (line, j))
+    };
+    let slots = resolved.slots;
+    let target = slots[TARGET].value?;
+    if let Method::Ratio { .. } = indicator.method
+        && target <= Decimal::ZERO
+    {
+        let (line, slot) = at(&[TARGET])?;
+        return Some(Problem {
+            line,
+            slot: Some(slot),
+            message: format!(
+                "{who} has target {} in {{periods}}, but method = \"ratio\" needs a target above 0",
+                target.normalize()
+            ),
+            hint: None,
+        });
+    }
+    if indicator.method != Method::Bands {
+        let extra = (0..5).find(|&j| j != TARGET && slots[j].value.is_some())?;
+        let (line, slot) = at(&[extra])?;
+        return Some(Problem {
+            line,
+            slot: Some(slot),
+            message: format!(
+                "`{}` cannot be given for {who}: its method scores against the target alone",
+                SLOTS[extra]
+            ),
+            hint: Some("leave the cell empty".into()),
+        });
+    }
+    let present: Vec<(usize, Decimal)> = (0..5)
+        .filter_map(|j| slots[j].value.map(|v| (j, v)))
+        .collect();
+    let broken = present
+        .windows(2)
+        .find(|w| indicator.better.reaches(w[0].1, w[1].1) && w[0].1 != w[1].1)?;
+    let ((low, low_value), (high, high_value)) = (broken[0], broken[1]);
+    let (line, slot) = at(&[low, high])?;
+    let (rule, relation) = match indicator.better {
+        Better::Higher => ("worst ≤ target ≤ exceeds ≤ far_exceeds ≤ best", "below"),
+        Better::Lower => ("worst ≥ target ≥ exceeds ≥ far_exceeds ≥ best", "above"),
+    };
+    Some(Problem {
+        line,
+        slot: Some(slot),
+        message: format!(
+            "thresholds of {who} are out of order in {{periods}}: {} = {} is {relation} {} = {}",
+            SLOTS[high],
+            high_value.normalize(),
+            SLOTS[low],
+            low_value.normalize()
+        ),
+        hint: Some(format!(
+            "with better = \"{}\" they must run {rule}",
+            indicator.better.key()
+        )),
+    })
+}
