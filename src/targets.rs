@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use crate::model::{Better, Indicator, Method, PeriodKind, Scorecard, Thresholds};
+use crate::model::{Better, Indicator, Lang, Method, PeriodKind, Scorecard, Thresholds};
 use crate::period::Period;
 
 /// The threshold columns, in breakpoint order from worst to best.
@@ -199,7 +199,7 @@ impl Builder {
 
     /// Sorts the rows and checks every (subject, indicator) in every kind and label
     /// its rows name (§2.4, Validation). `file` is the file as given.
-    pub fn finish(self, def: &Scorecard, file: &str) -> (SubjectTargets, Vec<Problem>) {
+    pub fn finish(self, def: &Scorecard, file: &str, lang: Lang) -> (SubjectTargets, Vec<Problem>) {
         let Builder {
             subjects,
             labels,
@@ -240,7 +240,7 @@ impl Builder {
             values,
             sets,
         };
-        let problems = targets.check(def);
+        let problems = targets.check(def, lang);
         (targets, problems)
     }
 }
@@ -435,23 +435,58 @@ impl SubjectTargets {
         })
     }
 
-    /// What `kpi targets --subject` shows: per kind the thresholds in force, then
-    /// each labelled exception, for every indicator.
-    pub fn exceptions(&self, subject: &str) -> Option<Vec<Period>> {
-        let rows = self.rows_of(self.subject_index(subject)?);
-        let mut labels: Vec<Period> = rows
+    /// The scorecard as one subject has it: the card with the subject's thresholds
+    /// for each period kind (`kpi targets --subject`); `None` when the file does not
+    /// name the subject.
+    pub fn card_of(&self, def: &Scorecard, subject: &str) -> Option<Scorecard> {
+        let mut card = def.clone();
+        for kind in PeriodKind::ALL {
+            let in_force = self.in_force(def, subject, None, kind)?;
+            for (indicator, thresholds) in card.indicators.iter_mut().zip(in_force.thresholds) {
+                indicator.periods[kind.index()] = thresholds;
+            }
+        }
+        Some(card)
+    }
+
+    /// The subject's labelled exceptions: per period that a row names, each
+    /// indicator whose thresholds there differ from those of the period's kind.
+    pub fn exceptions(
+        &self,
+        def: &Scorecard,
+        subject: &str,
+    ) -> Vec<(Period, usize, Option<Thresholds>)> {
+        let Some(s) = self.subject_index(subject) else {
+            return Vec::new();
+        };
+        let mut labels: Vec<Period> = self
+            .rows_of(s)
             .iter()
             .filter(|r| r.scope >= FIRST_LABEL)
             .map(|r| self.labels[(r.scope - FIRST_LABEL) as usize])
             .collect();
         labels.sort_by_key(|p| p.sort_key());
         labels.dedup();
-        Some(labels)
+        let mut exceptions = Vec::new();
+        for period in labels {
+            let (Some(kind), Some(label)) = (
+                self.in_force(def, subject, None, period.kind),
+                self.in_force(def, subject, Some(period), period.kind),
+            ) else {
+                continue;
+            };
+            for (i, (a, b)) in kind.thresholds.iter().zip(label.thresholds).enumerate() {
+                if *a != b {
+                    exceptions.push((period, i, b));
+                }
+            }
+        }
+        exceptions
     }
 
     /// Every problem of the file's rows taken together: rows given twice, and the
     /// thresholds in force in every kind and label a subject's rows name.
-    fn check(&self, def: &Scorecard) -> Vec<Problem> {
+    fn check(&self, def: &Scorecard, lang: Lang) -> Vec<Problem> {
         let mut problems = Vec::new();
         for (s, (subject, _)) in self.subjects.iter().enumerate() {
             let rows = self.rows_of(s);
@@ -465,7 +500,7 @@ impl SubjectTargets {
                         message: format!(
                             "subject {} has two rows for {} {} (lines {} and {})",
                             crate::diag::quoted(subject),
-                            indicator.id,
+                            indicator.label(None, lang),
                             self.scope_words(a.scope),
                             a.line,
                             b.line
@@ -478,7 +513,12 @@ impl SubjectTargets {
             while from < rows.len() {
                 let i = rows[from].indicator;
                 let to = from + rows[from..].partition_point(|r| r.indicator == i);
-                self.check_pair(def, subject, i as usize, &rows[from..to], &mut problems);
+                let pair = Pair {
+                    subject,
+                    i: i as usize,
+                    lang,
+                };
+                self.check_pair(def, &pair, &rows[from..to], &mut problems);
                 from = to;
             }
         }
@@ -497,12 +537,11 @@ impl SubjectTargets {
     fn check_pair(
         &self,
         def: &Scorecard,
-        subject: &str,
-        i: usize,
+        pair: &Pair<'_>,
         rows: &[Row],
         problems: &mut Vec<Problem>,
     ) {
-        let indicator = &def.indicators[i];
+        let indicator = &def.indicators[pair.i];
         let mut kinds: Vec<PeriodKind> = Vec::new();
         let mut labels: Vec<Period> = Vec::new();
         for row in rows {
@@ -524,7 +563,7 @@ impl SubjectTargets {
             .chain(labels.iter().map(|&p| (Some(p), p.kind, p.to_string())));
         for (period, kind, name) in periods {
             let resolved = self.resolve(indicator, rows, period, kind);
-            if let Some(problem) = problem_in(indicator, &resolved, subject) {
+            if let Some(problem) = problem_in(indicator, &resolved, pair) {
                 match found.iter_mut().find(|(p, _)| *p == problem) {
                     Some((_, names)) => names.push(name),
                     None => found.push((problem, vec![name])),
@@ -538,13 +577,20 @@ impl SubjectTargets {
     }
 }
 
+/// A subject's indicator being checked, and the language messages name it in.
+struct Pair<'s> {
+    subject: &'s str,
+    i: usize,
+    lang: Lang,
+}
+
 /// The problem of one indicator's thresholds in force, if any: `{periods}` in its
 /// message stands for the periods where it is.
-fn problem_in(indicator: &Indicator, resolved: &Resolved, subject: &str) -> Option<Problem> {
+fn problem_in(indicator: &Indicator, resolved: &Resolved, pair: &Pair<'_>) -> Option<Problem> {
     let who = format!(
         "{} for subject {}",
-        indicator.id,
-        crate::diag::quoted(subject)
+        indicator.label(None, pair.lang),
+        crate::diag::quoted(pair.subject)
     );
     if !resolved.assessed {
         let (line, slot) = resolved.loose?;

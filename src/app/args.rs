@@ -308,6 +308,16 @@ pub struct TargetsArgs {
     #[arg(short, long, value_name = "PATH")]
     pub config: Option<PathBuf>,
 
+    /// Thresholds per subject (see `kpi score --help`) [default: `targets` under
+    /// [scorecard] in kpi.toml].
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub targets: Option<PathBuf>,
+
+    /// Show one subject's thresholds per period kind, and its exceptions for single
+    /// periods, from the targets file.
+    #[arg(long, value_name = "NAME", value_hint = ValueHint::Other)]
+    pub subject: Option<String>,
+
     /// Language of the table [default: from LC_ALL, LC_MESSAGES or LANG].
     #[arg(long, value_enum)]
     pub lang: Option<LangArg>,

@@ -117,10 +117,12 @@ pub fn read(
         }
     };
     let mut diagnostics;
-    let targets = if problems.has_errors() || header.is_none() {
+    // Rows with a problem of their own were left out; the rest are still checked
+    // together, so that one run reports every problem.
+    let targets = if header.is_none() {
         None
     } else {
-        let (targets, found) = builder.finish(def, name);
+        let (targets, found) = builder.finish(def, name, options.lang);
         if !found.is_empty() {
             locate(def, name, open, options, &found, &mut problems);
         }
@@ -449,7 +451,8 @@ impl TargetsFile<'_, '_, '_> {
                     at,
                     format!(
                         "`{}` cannot be given for {}: its method scores against the target alone",
-                        SLOTS[slot], indicator.id
+                        SLOTS[slot],
+                        indicator.label(Some(indicator_text), self.options.lang)
                     ),
                     Some("leave the cell empty".into()),
                 );
@@ -471,7 +474,7 @@ impl TargetsFile<'_, '_, '_> {
                             "invalid {} {} for {}: {e}",
                             SLOTS[slot],
                             quoted(text),
-                            indicator.id
+                            indicator.label(Some(indicator_text), self.options.lang)
                         ),
                         None,
                     );
@@ -489,7 +492,7 @@ impl TargetsFile<'_, '_, '_> {
                 at,
                 format!(
                     "{} is not assessed in this row (its target is {}), so its `{}` cannot be given",
-                    indicator.id,
+                    indicator.label(Some(indicator_text), self.options.lang),
                     quoted(cell(header.slots[TARGET].unwrap_or(0))),
                     SLOTS[slot]
                 ),

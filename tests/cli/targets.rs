@@ -55,3 +55,407 @@ fn every_hand_checked_targets_case_passes() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A small card: a bands indicator, a lower-is-better one, and a ratio one assessed
+/// in quarters only.
+const CARD: &str = r#"[scorecard]
+title = "T"
+
+[[indicator]]
+id = "rate"
+name = "及时率"
+name_en = "On time"
+unit = "%"
+better = "higher"
+weight = 60
+target = 95
+exceeds = 97
+far_exceeds = 99
+best = 100
+worst = 85
+
+[[indicator]]
+id = "calls"
+name = "次数"
+unit = "次"
+better = "lower"
+weight = 30
+target = 3
+best = 1
+worst = 7
+
+[[indicator]]
+id = "visits"
+name = "拜访率"
+unit = "%"
+better = "higher"
+weight = 10
+method = "ratio"
+target = { quarter = 80 }
+"#;
+
+const ACTUALS: &str = "subject,period,indicator,actual\n\
+    A,2026-01,rate,96\nA,2026-01,calls,2\nB,2026-01,rate,90\nB,2026-01,calls,4\n";
+
+fn folder(targets: &str) -> Dir {
+    let dir = Dir::new();
+    dir.write("kpi.toml", CARD)
+        .write("actuals.csv", ACTUALS)
+        .write("targets.csv", targets);
+    dir
+}
+
+/// What `kpi ARGS` printed on standard error, and its exit status.
+fn stderr_of(dir: &Dir, args: &[&str]) -> String {
+    let output = dir.kpi().args(args).output().expect("running kpi");
+    format!(
+        "exit {:?}\n{}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+fn json_of(dir: &Dir, args: &[&str]) -> serde_json::Value {
+    let output = dir.kpi().args(args).output().expect("running kpi");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("JSON")
+}
+
+/// Every rule of rows taken alone and together, each with its line and column:
+/// a row given twice, a not-assessed row with a threshold, a ratio target of 0, a
+/// threshold for a method that takes none, a period that is none, an unknown
+/// indicator, thresholds out of order with the card's, a value that is not one, a
+/// threshold where no target is in force. Rows that are fine (a best above the
+/// card's, a row changing nothing) say nothing.
+#[test]
+fn every_rule_of_a_targets_file_with_its_place() {
+    let dir = folder(
+        "subject,indicator,period,target,exceeds,worst,best\n\
+         A,rate,,98,,,\n\
+         A,rate,,96,,,\n\
+         B,calls,,-,,5,\n\
+         B,rate,quarterly,,,,\n\
+         C,visits,,0,,,\n\
+         C,visits,month,,90,,\n\
+         D,rate,2026-13,,,,\n\
+         E,nope,,1,,,\n\
+         F,rate,,,,,101\n\
+         G,calls,,,,0.5,\n\
+         H,visits,,,,,\n\
+         I,rate,,x,,,\n\
+         J,calls,month,-,,,\n\
+         J,calls,2026-01,,,6,\n",
+    );
+    let shown = stderr_of(&dir, &["score", "--targets", "targets.csv", "actuals.csv"]);
+    assert!(shown.starts_with("exit Some(1)"), "{shown}");
+    insta::assert_snapshot!(shown);
+    // `check` finds the same, and nothing is scored by `score`.
+    let output = dir
+        .kpi()
+        .args(["check", "--targets", "targets.csv", "actuals.csv"])
+        .output()
+        .expect("running kpi");
+    let checked = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        checked.ends_with("9 errors, 0 warnings in 3 files\n"),
+        "{checked}"
+    );
+}
+
+#[test]
+fn header_problems_are_named() {
+    for (header, problem) in [
+        ("indicator,target\n", "no `subject` (对象) column"),
+        ("subject,target\n", "no `indicator` (指标) column"),
+        ("subject,indicator,period\n", "no threshold column"),
+        ("subject,indicator,targte\n", "did you mean \"target\"?"),
+        (
+            "subject,indicator,target,目标\n",
+            "column \"目标\" appears twice",
+        ),
+        ("", "the targets file is empty"),
+    ] {
+        let dir = folder(header);
+        let shown = stderr_of(&dir, &["score", "--targets", "targets.csv", "actuals.csv"]);
+        assert!(
+            shown.starts_with("exit Some(1)") && shown.contains(problem),
+            "{header:?}: {shown}"
+        );
+    }
+    // An unknown column is skipped with --ignore-unknown, as is an unknown indicator.
+    let dir = folder("subject,indicator,target,owner\nA,rate,96,x\nA,nope,1,y\n");
+    let json = json_of(
+        &dir,
+        &[
+            "score",
+            "--format",
+            "json",
+            "--ignore-unknown",
+            "--targets",
+            "targets.csv",
+            "actuals.csv",
+        ],
+    );
+    assert_eq!(json["scorecards"][0]["indicators"][0]["target"], 96);
+}
+
+/// `targets = "FILE"` under [scorecard] is a path relative to the kpi.toml; the
+/// flag wins; a file that is not there is named with who named it.
+#[test]
+fn targets_from_the_scorecard_relative_to_it() {
+    let dir = folder("subject,indicator,target\nA,rate,96\n");
+    std::fs::create_dir(dir.join("conf")).expect("a folder");
+    dir.write(
+        "conf/kpi.toml",
+        CARD.replace(
+            "title = \"T\"",
+            "title = \"T\"\ntargets = \"../targets.csv\"",
+        ),
+    );
+    let json = json_of(
+        &dir,
+        &[
+            "score",
+            "-c",
+            "conf/kpi.toml",
+            "--format",
+            "json",
+            "actuals.csv",
+        ],
+    );
+    let rate = &json["scorecards"][0]["indicators"][0];
+    assert_eq!(rate["target"], 96);
+    assert_eq!(rate["target_source"], "conf/../targets.csv:2");
+    dir.write("other.csv", "subject,indicator,target\nA,rate,97\n");
+    let json = json_of(
+        &dir,
+        &[
+            "score",
+            "-c",
+            "conf/kpi.toml",
+            "--targets",
+            "other.csv",
+            "--format",
+            "json",
+            "actuals.csv",
+        ],
+    );
+    assert_eq!(
+        json["scorecards"][0]["indicators"][0]["target_source"],
+        "other.csv:2"
+    );
+    dir.write(
+        "conf/kpi.toml",
+        CARD.replace("title = \"T\"", "title = \"T\"\ntargets = \"gone.csv\""),
+    );
+    let shown = stderr_of(&dir, &["score", "-c", "conf/kpi.toml", "actuals.csv"]);
+    assert!(
+        shown.contains("conf/gone.csv: no such file (named by `targets` in conf/kpi.toml)"),
+        "{shown}"
+    );
+}
+
+/// Without a targets file JSON has no `target_source`; with one that has only a
+/// header, every card is the card's, said so.
+#[test]
+fn a_header_only_file_changes_nothing_but_the_source() {
+    let dir = folder("subject,indicator,period,target\n");
+    let plain = json_of(&dir, &["score", "--format", "json", "actuals.csv"]);
+    let with = json_of(
+        &dir,
+        &[
+            "score",
+            "--format",
+            "json",
+            "--targets",
+            "targets.csv",
+            "actuals.csv",
+        ],
+    );
+    let mut stripped = with.clone();
+    for card in stripped["scorecards"].as_array_mut().expect("cards") {
+        for line in card["indicators"].as_array_mut().expect("lines") {
+            let source = line
+                .as_object_mut()
+                .and_then(|l| l.remove("target_source"))
+                .expect("a target_source");
+            let expected = if line["band"] == "not_assessed" {
+                serde_json::Value::Null
+            } else {
+                serde_json::json!("card")
+            };
+            assert_eq!(source, expected);
+        }
+    }
+    assert_eq!(plain, stripped);
+    assert!(!plain.to_string().contains("target_source"));
+}
+
+/// A GB18030 workbook-free file with CRLF and Chinese headers, and an .xlsx file, are
+/// read like actuals.
+#[test]
+fn targets_files_in_gb18030_and_in_a_workbook() {
+    let text = "对象,指标,期间,目标\r\nA,及时率,月度,97\r\n";
+    let (bytes, _, _) = encoding_rs::GB18030.encode(text);
+    let dir = folder("");
+    dir.write("targets.csv", &bytes);
+    let json = json_of(
+        &dir,
+        &[
+            "score",
+            "--format",
+            "json",
+            "--targets",
+            "targets.csv",
+            "actuals.csv",
+        ],
+    );
+    assert_eq!(json["scorecards"][0]["indicators"][0]["target"], 97);
+
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (col, text) in ["subject", "indicator", "target"].iter().enumerate() {
+        sheet.write_string(0, col as u16, *text).expect("a cell");
+    }
+    sheet.write_string(1, 0, "B").expect("a cell");
+    sheet.write_string(1, 1, "rate").expect("a cell");
+    sheet.write_number(1, 2, 88).expect("a cell");
+    sheet.write_string(2, 0, "B").expect("a cell");
+    sheet.write_string(2, 1, "calls").expect("a cell");
+    sheet.write_string(2, 2, "oops").expect("a cell");
+    book.save(dir.join("targets.xlsx")).expect("a workbook");
+    let shown = stderr_of(&dir, &["score", "--targets", "targets.xlsx", "actuals.csv"]);
+    assert!(
+        shown.contains("targets.xlsx:Sheet1!C3: invalid target \"oops\" for calls"),
+        "{shown}"
+    );
+}
+
+/// `check` warns once of subjects no data file mentions, listing them.
+#[test]
+fn check_names_subjects_no_data_mentions() {
+    let dir = folder("subject,indicator,target\nA,rate,96\nZ,rate,90\nY,calls,2\n");
+    let output = dir
+        .kpi()
+        .args(["check", "--targets", "targets.csv", "actuals.csv"])
+        .output()
+        .expect("running kpi");
+    insta::assert_snapshot!(String::from_utf8_lossy(&output.stdout));
+    assert_eq!(output.status.code(), Some(0));
+}
+
+/// `--explain` says which line set the target, or made an indicator not assessed;
+/// `kpi targets --subject` shows the subject's thresholds and exceptions.
+#[test]
+fn explain_and_targets_name_the_subjects_rows() {
+    let dir = folder(
+        "subject,indicator,period,target,best\nA,rate,,96,\nA,calls,2026-01,-,\nA,rate,2026-Q3,97,99.5\n",
+    );
+    let output = dir
+        .kpi()
+        .args([
+            "score",
+            "--explain",
+            "--targets",
+            "targets.csv",
+            "actuals.csv",
+        ])
+        .output()
+        .expect("running kpi");
+    let shown = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        shown.contains("target 96% for \"A\" from targets.csv:2"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("not assessed for \"A\" by targets.csv:3"),
+        "{shown}"
+    );
+    let output = dir
+        .kpi()
+        .args(["targets", "--targets", "targets.csv", "--subject", "A"])
+        .output()
+        .expect("running kpi");
+    insta::assert_snapshot!(String::from_utf8_lossy(&output.stdout));
+    let shown = stderr_of(
+        &dir,
+        &["targets", "--targets", "targets.csv", "--subject", "a"],
+    );
+    assert!(
+        shown.starts_with("exit Some(1)") && shown.contains("did you mean \"A\"?"),
+        "{shown}"
+    );
+    let shown = stderr_of(&dir, &["targets", "--subject", "A"]);
+    assert!(shown.starts_with("exit Some(2)"), "{shown}");
+}
+
+/// A roll-up is scored against the subject's thresholds for the coarser period, and
+/// `rank` and `trend` take the same targets.
+#[test]
+fn roll_ups_rank_and_trend_use_the_subjects_thresholds() {
+    let dir = folder("subject,indicator,period,target,exceeds\nA,rate,quarter,98,98.5\n");
+    dir.write(
+        "months.csv",
+        "subject,period,indicator,actual\nA,2026-01,rate,97\nA,2026-02,rate,96\nA,2026-03,rate,98\n\
+         A,2026-01,calls,3\nA,2026-02,calls,3\nA,2026-03,calls,3\n",
+    );
+    let json = json_of(
+        &dir,
+        &[
+            "score",
+            "--format",
+            "json",
+            "-p",
+            "quarter",
+            "--missing",
+            "skip",
+            "--targets",
+            "targets.csv",
+            "months.csv",
+        ],
+    );
+    let rate = &json["scorecards"][0]["indicators"][0];
+    assert_eq!(rate["target"], 98);
+    assert_eq!(rate["target_source"], "targets.csv:2");
+    // The mean 97 is between worst 85 (0) and the subject's quarter target 98 (60):
+    // 60 × (97 − 85) / (98 − 85) = 55.384… → 55.38 (the card's target 95 gives 70).
+    assert_eq!(rate["score"].to_string(), "55.38");
+    for command in ["rank", "trend"] {
+        let output = dir
+            .kpi()
+            .args([
+                command,
+                "--format",
+                "csv",
+                "-p",
+                "quarter",
+                "--missing",
+                "skip",
+                "--targets",
+                "targets.csv",
+                "months.csv",
+            ])
+            .output()
+            .expect("running kpi");
+        assert!(output.status.success(), "{command}");
+        let without = dir
+            .kpi()
+            .args([
+                command,
+                "--format",
+                "csv",
+                "-p",
+                "quarter",
+                "--missing",
+                "skip",
+                "months.csv",
+            ])
+            .output()
+            .expect("running kpi");
+        assert_ne!(output.stdout, without.stdout, "{command} takes the targets");
+    }
+}

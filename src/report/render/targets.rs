@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 use super::with_unit;
 use crate::model::{Better, Indicator, Lang, Method, PeriodKind, Scorecard, Thresholds};
 use crate::num::plain;
+use crate::period::Period;
 
 struct Words {
     headers: [&'static str; 12],
@@ -17,6 +18,11 @@ struct Words {
     bands: &'static str,
     target_is_best: &'static str,
     accuracy: &'static str,
+    subject: &'static str,
+    exceptions: &'static str,
+    period: &'static str,
+    target: &'static str,
+    not_assessed: &'static str,
 }
 
 fn words(lang: Lang) -> Words {
@@ -41,6 +47,11 @@ fn words(lang: Lang) -> Words {
             bands: "Points at the thresholds: worst 0, target {meets}, exceeds {exceeds}, far exceeds {far_exceeds}, best 100; linear in between.",
             target_is_best: "Target equals best for {list}: reaching the target scores 100.",
             accuracy: "发货差错率 is called an error rate but has a 100% target: it is scored as shipping accuracy, higher is better.",
+            subject: "subject",
+            exceptions: "Exceptions for single periods:",
+            period: "Period",
+            target: "Target",
+            not_assessed: "not assessed",
         },
         Lang::Zh => Words {
             headers: [
@@ -62,6 +73,11 @@ fn words(lang: Lang) -> Words {
             bands: "各阈值得分：最差 0，目标 {meets}，超过目标 {exceeds}，远超目标 {far_exceeds}，最佳 100；其间线性插值。",
             target_is_best: "目标即最佳值：{list}，达到目标即得 100 分。",
             accuracy: "发货差错率名为差错率，但目标为 100%，故按发货准确率计分，越高越好。",
+            subject: "考核对象",
+            exceptions: "单个期间的例外：",
+            period: "期间",
+            target: "目标",
+            not_assessed: "不考核",
         },
     }
 }
@@ -119,6 +135,68 @@ fn method_note(indicator: &Indicator, lang: Lang) -> Option<String> {
         (Method::PassFail, Lang::En) => "pass/fail method".to_string(),
         (Method::PassFail, Lang::Zh) => "非此即彼".to_string(),
     })
+}
+
+/// One subject's thresholds (SPEC §2.4): the card as the subject has it, per period
+/// kind, then the periods where a row of the targets file makes an exception.
+pub fn write_subject(
+    card: &Scorecard,
+    subject: &str,
+    exceptions: &[(Period, usize, Option<Thresholds>)],
+    lang: Lang,
+    width: Option<u16>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let w = words(lang);
+    let mut titled = card.clone();
+    let sep = if lang == Lang::Zh { "：" } else { ": " };
+    titled.title = format!("{} · {}{sep}{subject}", card.title(lang), w.subject);
+    titled.title_en = Some(titled.title.clone());
+    write(&titled, lang, width, out)?;
+    if exceptions.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", w.exceptions)?;
+    let mut table = super::new_table(false, width);
+    table.set_header([
+        w.period,
+        w.headers[1],
+        w.target,
+        w.headers[8],
+        w.headers[9],
+        w.headers[10],
+        w.headers[11],
+    ]);
+    for (period, i, thresholds) in exceptions {
+        let indicator = &card.indicators[*i];
+        let unit = indicator.unit_in(Some(lang));
+        let show = |v: Option<Decimal>| v.map_or_else(|| "—".to_string(), |v| with_unit(v, unit));
+        let mut cells = vec![period.to_string(), indicator.display_name(lang).to_string()];
+        match thresholds {
+            Some(t) => cells.extend([
+                with_unit(t.target, unit),
+                show(t.exceeds),
+                show(t.far_exceeds),
+                show(t.best),
+                show(t.worst),
+            ]),
+            None => cells.extend(
+                [w.not_assessed.to_string()]
+                    .into_iter()
+                    .chain(std::iter::repeat_n(String::new(), 4)),
+            ),
+        }
+        table.add_row(cells.into_iter().enumerate().map(|(j, text)| {
+            let cell = Cell::new(text);
+            if j == 1 {
+                cell
+            } else {
+                cell.set_alignment(CellAlignment::Right)
+            }
+        }));
+    }
+    writeln!(out, "{table}")
 }
 
 /// The definition as a table; fitted to `width` when one is given (a terminal).
