@@ -676,3 +676,235 @@ fn problem_in(indicator: &Indicator, resolved: &Resolved, pair: &Pair<'_>) -> Op
         )),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).expect("a decimal")
+    }
+
+    /// The built-in card: repair_timeliness is 80 / 95 / 97 / 99 / 100 in every kind;
+    /// visit_completion has no month target.
+    fn def() -> Scorecard {
+        crate::read::config::parse(crate::read::config::BUILTIN, "builtin").expect("the card")
+    }
+
+    fn cells(values: [&str; 5]) -> [Cell; 5] {
+        values.map(|v| match v {
+            "" => Cell::Keep,
+            "-" => Cell::Clear,
+            v => Cell::Set(d(v)),
+        })
+    }
+
+    fn built(rows: &[(&str, &str, Scope, [&str; 5], u32)]) -> (SubjectTargets, Vec<Problem>) {
+        let def = def();
+        let mut builder = Builder::default();
+        for (subject, id, scope, values, line) in rows {
+            let i = def.find(id).expect("an indicator");
+            builder.push(subject, i, *scope, cells(*values), *line);
+        }
+        builder.finish(&def, "t.csv", Lang::En)
+    }
+
+    fn period(label: &str) -> Period {
+        Period::parse(label).expect("a period")
+    }
+
+    #[test]
+    fn rows_apply_no_period_then_kind_then_label_each_only_its_cells() {
+        let (targets, problems) = built(&[
+            (
+                "A",
+                "repair_timeliness",
+                Scope::Label(period("2026-Q3")),
+                ["", "", "", "", "99.5"],
+                4,
+            ),
+            (
+                "A",
+                "repair_timeliness",
+                Scope::Kind(PeriodKind::Quarter),
+                ["", "96", "", "", ""],
+                3,
+            ),
+            (
+                "A",
+                "repair_timeliness",
+                Scope::All,
+                ["70", "94", "", "", ""],
+                2,
+            ),
+        ]);
+        assert_eq!(problems, Vec::new());
+        let def = def();
+        let i = def.find("repair_timeliness").expect("an indicator");
+        let at = |p: Option<Period>, kind| {
+            let f = targets.in_force(&def, "A", p, kind).expect("A has rows");
+            (f.thresholds[i].expect("assessed"), f.sources[i])
+        };
+        let (month, source) = at(Some(period("2026-07")), PeriodKind::Month);
+        assert_eq!(
+            (month.worst, month.target, month.best),
+            (Some(d("70")), d("94"), Some(d("100")))
+        );
+        assert_eq!(source, TargetSource::Line(2));
+        let (q2, source) = at(Some(period("2026-Q2")), PeriodKind::Quarter);
+        assert_eq!(
+            (q2.target, q2.best, source),
+            (d("96"), Some(d("100")), TargetSource::Line(3))
+        );
+        // The label row gives only best: the target in force is still line 3's.
+        let (q3, source) = at(Some(period("2026-Q3")), PeriodKind::Quarter);
+        assert_eq!(
+            (q3.target, q3.best, source),
+            (d("96"), Some(d("99.5")), TargetSource::Line(3))
+        );
+        assert!(
+            targets
+                .in_force(&def, "B", None, PeriodKind::Month)
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn not_assessed_then_restored_with_the_thresholds_before() {
+        let (targets, problems) = built(&[
+            (
+                "A",
+                "repair_timeliness",
+                Scope::All,
+                ["50", "", "", "", ""],
+                2,
+            ),
+            (
+                "A",
+                "repair_timeliness",
+                Scope::Kind(PeriodKind::Month),
+                ["", "-", "", "", ""],
+                3,
+            ),
+            (
+                "A",
+                "repair_timeliness",
+                Scope::Label(period("2026-03")),
+                ["", "90", "", "", ""],
+                4,
+            ),
+        ]);
+        assert_eq!(problems, Vec::new());
+        let def = def();
+        let i = def.find("repair_timeliness").expect("an indicator");
+        let feb = targets.in_force(&def, "A", Some(period("2026-02")), PeriodKind::Month);
+        let feb = feb.expect("rows");
+        assert_eq!(
+            (feb.thresholds[i], feb.sources[i]),
+            (None, TargetSource::NotAssessed(Some(3)))
+        );
+        let mar = targets.in_force(&def, "A", Some(period("2026-03")), PeriodKind::Month);
+        let t = mar.expect("rows").thresholds[i].expect("assessed again");
+        assert_eq!(
+            (t.worst, t.target, t.exceeds),
+            (Some(d("50")), d("90"), Some(d("97")))
+        );
+    }
+
+    #[test]
+    fn a_target_where_the_card_has_none_brings_only_the_rows_thresholds() {
+        let (targets, problems) = built(&[(
+            "A",
+            "visit_completion",
+            Scope::Kind(PeriodKind::Month),
+            ["", "75", "", "", "90"],
+            2,
+        )]);
+        assert_eq!(problems, Vec::new());
+        let def = def();
+        let i = def.find("visit_completion").expect("an indicator");
+        let f = targets
+            .in_force(&def, "A", None, PeriodKind::Month)
+            .expect("rows");
+        let t = f.thresholds[i].expect("assessed");
+        assert_eq!(
+            (t.worst, t.target, t.exceeds, t.best),
+            (None, d("75"), None, Some(d("90")))
+        );
+    }
+
+    #[test]
+    fn problems_of_rows_together_name_the_most_specific_cell_and_every_period() {
+        let (_, problems) = built(&[
+            // Out of order with the card's exceeds 97 in every kind: one problem.
+            (
+                "A",
+                "repair_timeliness",
+                Scope::All,
+                ["", "96", "", "", ""],
+                2,
+            ),
+            (
+                "A",
+                "repair_timeliness",
+                Scope::All,
+                ["", "98", "", "", ""],
+                3,
+            ),
+            // A worst without a target in a month, where the card has none.
+            (
+                "B",
+                "visit_completion",
+                Scope::All,
+                ["50", "", "", "", ""],
+                4,
+            ),
+        ]);
+        let found: Vec<(u32, Option<usize>, &str)> = problems
+            .iter()
+            .map(|p| (p.line, p.slot, p.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (
+                    3,
+                    None,
+                    "subject \"A\" has two rows for Repair requests handled on time (repair_timeliness) without a period (lines 2 and 3)"
+                ),
+                (
+                    3,
+                    Some(TARGET),
+                    "thresholds of Repair requests handled on time (repair_timeliness) for subject \"A\" are out of order in month, quarter, half, year: exceeds = 97 is below target = 98"
+                ),
+                (
+                    4,
+                    Some(0),
+                    "`worst` of Customer visits completed (visit_completion) for subject \"B\" has no target in force in month, so it would be a threshold without a target"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn identical_cells_are_kept_once() {
+        let mut builder = Builder::default();
+        let def = def();
+        for n in 0..1000u32 {
+            builder.push(
+                &format!("office {n}"),
+                2,
+                Scope::All,
+                cells(["", "96", "", "", ""]),
+                n + 2,
+            );
+        }
+        assert_eq!((builder.sets.len(), builder.values.len()), (1, 1));
+        let (targets, problems) = builder.finish(&def, "t.csv", Lang::En);
+        assert!(problems.is_empty());
+        assert_eq!(targets.subject_count(), 1000);
+        // Subjects by code point: "office 10" before "office 2".
+        assert_eq!(targets.subjects().nth(2), Some("office 10"));
+    }
+}

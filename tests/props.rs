@@ -1854,3 +1854,225 @@ proptest! {
         prop_assert_eq!(counts.iter().sum::<usize>(), n);
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Targets per subject (§2.4)
+// ---------------------------------------------------------------------------------------
+
+const TARGET_SUBJECTS: [&str; 3] = ["东区", "West", "north"];
+
+/// Monthly actuals of the built-in card for three subjects and two months, each value
+/// a whole percentage or count the card's thresholds make interesting.
+fn monthly_actuals() -> impl Strategy<Value = String> {
+    let def = builtin();
+    let assessed: Vec<usize> = (0..def.indicators.len())
+        .filter(|&i| def.indicators[i].thresholds(PeriodKind::Month).is_some())
+        .collect();
+    let cells = TARGET_SUBJECTS.len() * 2 * assessed.len();
+    proptest::collection::vec(0u32..=1000, cells).prop_map(move |raw| {
+        let mut text = String::from("subject,period,indicator,actual\n");
+        let mut raw = raw.into_iter();
+        for subject in TARGET_SUBJECTS {
+            for month in ["2026-01", "2026-02"] {
+                for &i in &assessed {
+                    let indicator = &def.indicators[i];
+                    let n = raw.next().unwrap_or(0);
+                    // Percentages 90–100 in tenths; counts 0–10 in hundredths.
+                    let value = if indicator.unit == "%" {
+                        Decimal::new(900 + i64::from(n % 101), 1)
+                    } else {
+                        Decimal::new(i64::from(n), 2)
+                    };
+                    text.push_str(&format!("{subject},{month},{},{value}\n", indicator.id));
+                }
+            }
+        }
+        text
+    })
+}
+
+/// Each card's subject, period and score, through the library's whole pipeline.
+struct Collect(
+    Vec<(
+        String,
+        String,
+        kpi::score::CardScore,
+        Option<Vec<Option<Thresholds>>>,
+    )>,
+);
+
+impl kpi::pipeline::Sink for Collect {
+    fn card(&mut self, _: &CardData, scored: &kpi::score::ScoredCard) -> std::io::Result<()> {
+        self.0.push((
+            scored.subject.clone(),
+            scored.period.clone(),
+            scored.score.clone(),
+            scored.targets.as_ref().map(|t| t.thresholds.clone()),
+        ));
+        Ok(())
+    }
+}
+
+/// Reads a targets file held in memory; its problems when it has any.
+fn targets_of(text: &str) -> Result<kpi::targets::SubjectTargets, Vec<String>> {
+    let bytes = text.as_bytes().to_vec();
+    let mut open = || -> std::io::Result<Box<dyn std::io::Read>> {
+        Ok(Box::new(std::io::Cursor::new(bytes.clone())))
+    };
+    let read =
+        kpi::read::targets::read(builtin(), "targets.csv", &mut open, &ReadOptions::default());
+    match read.targets {
+        Some(t) => Ok(t),
+        None => Err(read.diagnostics.iter().map(ToString::to_string).collect()),
+    }
+}
+
+/// Scores actuals with the built-in card and, if given, a targets file.
+fn scored_with(actuals: &str, targets: Option<&kpi::targets::SubjectTargets>) -> Collect {
+    let settings = kpi::pipeline::Settings {
+        def: builtin(),
+        read: ReadOptions::default(),
+        roll_up: kpi::cards::RollUp::None,
+        targets,
+        partial: false,
+        missing: MissingPolicy::Error,
+        memory: kpi::pipeline::DEFAULT_MEMORY,
+        spill_dir: std::env::temp_dir(),
+        sheet: None,
+        rows_read: None,
+    };
+    let inputs = vec![kpi::pipeline::Input::Open {
+        name: "actuals.csv".into(),
+        reader: Box::new(std::io::Cursor::new(actuals.as_bytes().to_vec())),
+    }];
+    let mut sink = Collect(Vec::new());
+    let outcome = kpi::pipeline::read(&settings, inputs)
+        .and_then(|reading| reading.finish(&mut sink))
+        .expect("scoring in memory");
+    assert!(
+        outcome.diagnostics.iter().all(|d| !d.is_error()),
+        "{:?}",
+        outcome.diagnostics
+    );
+    sink
+}
+
+fn threshold_cell(v: Option<Decimal>) -> String {
+    v.map(plain).unwrap_or_default()
+}
+
+/// A row of a targets file for `subject` and indicator `i` giving every threshold the
+/// card has in `kind` (empty where it has none), or `-` where it has no target.
+fn repeating_row(subject: &str, i: usize, period: &str, kind: PeriodKind) -> String {
+    let indicator = &builtin().indicators[i];
+    match indicator.thresholds(kind) {
+        Some(t) => format!(
+            "{subject},{},{period},{},{},{},{},{}\n",
+            indicator.id,
+            threshold_cell(t.worst),
+            plain(t.target),
+            threshold_cell(t.exceeds),
+            threshold_cell(t.far_exceeds),
+            threshold_cell(t.best)
+        ),
+        None => format!("{subject},{},{period},,-,,,\n", indicator.id),
+    }
+}
+
+const TARGETS_HEADER: &str = "subject,indicator,period,worst,target,exceeds,far_exceeds,best\n";
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..config() })]
+
+    /// §2.4: a targets file that repeats the card's own thresholds, for any subjects,
+    /// indicators and periods (kinds or labels), changes no score.
+    #[test]
+    fn a_targets_file_repeating_the_card_changes_nothing(
+        actuals in monthly_actuals(),
+        picks in proptest::collection::vec((0usize..3, 0usize..11, 0usize..6), 0..30),
+    ) {
+        let mut text = String::from(TARGETS_HEADER);
+        let mut seen = BTreeSet::new();
+        for (s, i, p) in picks {
+            // Periods: a kind, or one of the data's months; rows stay unique.
+            let (period, kind) = match p {
+                0 => ("month", PeriodKind::Month),
+                1 => ("quarter", PeriodKind::Quarter),
+                2 => ("half", PeriodKind::Half),
+                3 => ("year", PeriodKind::Year),
+                4 => ("2026-01", PeriodKind::Month),
+                _ => ("2026年2月", PeriodKind::Month),
+            };
+            if seen.insert((s, i, kind, p)) {
+                text.push_str(&repeating_row(TARGET_SUBJECTS[s], i, period, kind));
+            }
+        }
+        let targets = targets_of(&text).map_err(|e| TestCaseError::fail(e.join("\n")))?;
+        let without = scored_with(&actuals, None).0;
+        let with = scored_with(&actuals, Some(&targets)).0;
+        prop_assert_eq!(without.len(), with.len());
+        for (a, b) in without.iter().zip(&with) {
+            prop_assert_eq!((&a.0, &a.1, &a.2), (&b.0, &b.1, &b.2));
+        }
+    }
+
+    /// §2.4: rows for one subject change only that subject's cards, whatever they
+    /// say (valid ones: a file with a problem scores nothing).
+    #[test]
+    fn an_override_changes_only_its_own_subjects_cards(
+        actuals in monthly_actuals(),
+        subject in 0usize..3,
+        rows in proptest::collection::vec((0usize..11, -50i64..=50, any::<bool>()), 1..8),
+    ) {
+        let def = builtin();
+        let mut text = String::from(TARGETS_HEADER);
+        let mut seen = BTreeSet::new();
+        // The target in force for each indicator overridden: a `month` row wins over
+        // one without a period.
+        let mut in_force: BTreeMap<usize, (bool, Decimal)> = BTreeMap::new();
+        for (i, delta, by_kind) in rows {
+            if !seen.insert((i, by_kind)) {
+                continue;
+            }
+            // A target moved by up to ±5 from the card's month target: often out of
+            // order with the card's other thresholds, which the file must then refuse.
+            let Some(t) = def.indicators[i].thresholds(PeriodKind::Month) else { continue };
+            let target = t.target + Decimal::new(delta, 1);
+            let period = if by_kind { "month" } else { "" };
+            match in_force.get(&i) {
+                Some((true, _)) if !by_kind => {}
+                _ => {
+                    in_force.insert(i, (by_kind, target));
+                }
+            }
+            text.push_str(&format!(
+                "{},{},{period},,{target},,,\n",
+                TARGET_SUBJECTS[subject], def.indicators[i].id
+            ));
+        }
+        let Ok(targets) = targets_of(&text) else {
+            return Ok(()); // refused: nothing to compare
+        };
+        let without = scored_with(&actuals, None).0;
+        let with = scored_with(&actuals, Some(&targets)).0;
+        prop_assert_eq!(without.len(), with.len());
+        for (a, b) in without.iter().zip(&with) {
+            prop_assert_eq!((&a.0, &a.1), (&b.0, &b.1));
+            if a.0 != TARGET_SUBJECTS[subject] {
+                prop_assert_eq!(&a.2, &b.2, "subject {} changed", a.0);
+                // Other subjects are scored against the card's thresholds.
+                let card: Vec<Option<Thresholds>> = def
+                    .indicators
+                    .iter()
+                    .map(|i| i.thresholds(PeriodKind::Month).copied())
+                    .collect();
+                prop_assert_eq!(b.3.as_ref(), Some(&card));
+            } else {
+                let thresholds = b.3.as_ref().expect("thresholds in force");
+                for (&i, &(_, target)) in &in_force {
+                    prop_assert_eq!(thresholds[i].map(|t| t.target), Some(target));
+                }
+            }
+        }
+    }
+}
