@@ -1891,15 +1891,17 @@ fn monthly_actuals() -> impl Strategy<Value = String> {
     })
 }
 
-/// Each card's subject, period and score, through the library's whole pipeline.
-struct Collect(
-    Vec<(
-        String,
-        String,
-        kpi::score::CardScore,
-        Option<Vec<Option<Thresholds>>>,
-    )>,
+/// A scored card: subject, period, score, and the thresholds in force with a
+/// targets file.
+type Scored = (
+    String,
+    String,
+    kpi::score::CardScore,
+    Option<Vec<Option<Thresholds>>>,
 );
+
+/// Each card's subject, period and score, through the library's whole pipeline.
+struct Collect(Vec<Scored>);
 
 impl kpi::pipeline::Sink for Collect {
     fn card(&mut self, _: &CardData, scored: &kpi::score::ScoredCard) -> std::io::Result<()> {
