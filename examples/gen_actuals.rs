@@ -8,6 +8,9 @@
 //! `95.5`), so rates roll up as ratios of sums. Values follow triangular distributions
 //! around the form's targets. Deterministic for a given `--seed`.
 //!
+//!     … --targets       instead, a targets file (SPEC §2.4) for the same subjects:
+//!                       each subject's own target for every indicator, in range
+//!
 //! The random draws use `f64`: they only pick test data, which is then written as
 //! decimal text; `kpi` itself never sees a float.
 
@@ -193,6 +196,42 @@ struct Args {
     ids: bool,
     seed: u64,
     order: Order,
+    targets: bool,
+}
+
+/// Per indicator, the targets an office may be given, as (lowest, highest, step) in
+/// hundredths: between the card's worst and exceeds, so every one is in order.
+const OWN_TARGETS: [(i64, i64, i64); 11] = [
+    (85, 100, 1),
+    (250, 350, 10),
+    (9000, 9700, 50),
+    (9000, 9900, 50),
+    (9000, 9700, 50),
+    (9700, 10000, 50),
+    (9500, 9950, 50),
+    (7000, 9000, 100),
+    (0, 300, 100),
+    (9500, 10000, 50),
+    (9500, 10000, 50),
+];
+
+/// A targets file: one row per subject and indicator, without a period.
+fn write_targets(args: &Args, rng: &mut Rng, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "subject,indicator,target")?;
+    for s in 0..args.subjects {
+        for (i, &(low, high, step)) in OWN_TARGETS.iter().enumerate() {
+            let steps = ((high - low) / step) as u64;
+            let hundredths = low + step * rng.range(0, steps) as i64;
+            let id = INDICATORS[i].0;
+            writeln!(
+                out,
+                "office-{s:06},{id},{}.{:02}",
+                hundredths / 100,
+                hundredths % 100
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// The order rows are written in: the same rows, as an export sorted by subject,
@@ -214,6 +253,7 @@ fn parse_args() -> Result<Args, String> {
         ids: false,
         seed: 1,
         order: Order::Subject,
+        targets: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -225,6 +265,7 @@ fn parse_args() -> Result<Args, String> {
             "--year" => args.year = number(value()?)? as u32,
             "--seed" => args.seed = number(value()?)?,
             "--layout" => args.wide = value()? == "wide",
+            "--targets" => args.targets = true,
             "--names" => args.ids = value()? == "id",
             "--order" => {
                 args.order = match value()?.as_str() {
@@ -265,6 +306,10 @@ fn main() -> io::Result<()> {
     };
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    if args.targets {
+        write_targets(&args, &mut rng, &mut out)?;
+        return out.flush();
+    }
     if args.wide {
         write!(out, "subject,period")?;
         for i in 0..INDICATORS.len() {

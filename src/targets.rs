@@ -542,28 +542,28 @@ impl SubjectTargets {
         problems: &mut Vec<Problem>,
     ) {
         let indicator = &def.indicators[pair.i];
-        let mut kinds: Vec<PeriodKind> = Vec::new();
+        let mut kinds = [false; 4];
         let mut labels: Vec<Period> = Vec::new();
         for row in rows {
             match row.scope {
-                0 => kinds.extend(PeriodKind::ALL),
-                s if s < FIRST_LABEL => kinds.push(PeriodKind::ALL[(s - 1) as usize]),
+                0 => kinds = [true; 4],
+                s if s < FIRST_LABEL => kinds[(s - 1) as usize] = true,
                 s => labels.push(self.labels[(s - FIRST_LABEL) as usize]),
             }
         }
-        kinds.sort_by_key(|k| k.index());
-        kinds.dedup();
         labels.dedup();
         // The same problem in several periods (a row without a period, out of order
         // with the card in each) is one problem naming them all.
         let mut found: Vec<(Problem, Vec<String>)> = Vec::new();
-        let periods = kinds
-            .iter()
-            .map(|&k| (None, k, k.to_string()))
-            .chain(labels.iter().map(|&p| (Some(p), p.kind, p.to_string())));
-        for (period, kind, name) in periods {
+        let periods = PeriodKind::ALL
+            .into_iter()
+            .filter(|k| kinds[k.index()])
+            .map(|k| (None, k))
+            .chain(labels.iter().map(|&p| (Some(p), p.kind)));
+        for (period, kind) in periods {
             let resolved = self.resolve(indicator, rows, period, kind);
             if let Some(problem) = problem_in(indicator, &resolved, pair) {
+                let name = period.map_or_else(|| kind.to_string(), |p| p.to_string());
                 match found.iter_mut().find(|(p, _)| *p == problem) {
                     Some((_, names)) => names.push(name),
                     None => found.push((problem, vec![name])),
@@ -587,19 +587,23 @@ struct Pair<'s> {
 /// The problem of one indicator's thresholds in force, if any: `{periods}` in its
 /// message stands for the periods where it is.
 fn problem_in(indicator: &Indicator, resolved: &Resolved, pair: &Pair<'_>) -> Option<Problem> {
-    let who = format!(
-        "{} for subject {}",
-        indicator.label(None, pair.lang),
-        crate::diag::quoted(pair.subject)
-    );
+    // Named only when there is a problem: most pairs have none.
+    let who = || {
+        format!(
+            "{} for subject {}",
+            indicator.label(None, pair.lang),
+            crate::diag::quoted(pair.subject)
+        )
+    };
     if !resolved.assessed {
         let (line, slot) = resolved.loose?;
         return Some(Problem {
             line,
             slot: Some(slot),
             message: format!(
-                "`{}` of {who} has no target in force in {{periods}}, so it would be a threshold without a target",
-                SLOTS[slot]
+                "`{}` of {} has no target in force in {{periods}}, so it would be a threshold without a target",
+                SLOTS[slot],
+                who()
             ),
             hint: Some(
                 "give a target in the same row, or give this threshold only in rows of periods with a target"
@@ -629,7 +633,8 @@ fn problem_in(indicator: &Indicator, resolved: &Resolved, pair: &Pair<'_>) -> Op
             line,
             slot: Some(slot),
             message: format!(
-                "{who} has target {} in {{periods}}, but method = \"ratio\" needs a target above 0",
+                "{} has target {} in {{periods}}, but method = \"ratio\" needs a target above 0",
+                who(),
                 target.normalize()
             ),
             hint: None,
@@ -642,8 +647,9 @@ fn problem_in(indicator: &Indicator, resolved: &Resolved, pair: &Pair<'_>) -> Op
             line,
             slot: Some(slot),
             message: format!(
-                "`{}` cannot be given for {who}: its method scores against the target alone",
-                SLOTS[extra]
+                "`{}` cannot be given for {}: its method scores against the target alone",
+                SLOTS[extra],
+                who()
             ),
             hint: Some("leave the cell empty".into()),
         });
@@ -664,7 +670,8 @@ fn problem_in(indicator: &Indicator, resolved: &Resolved, pair: &Pair<'_>) -> Op
         line,
         slot: Some(slot),
         message: format!(
-            "thresholds of {who} are out of order in {{periods}}: {} = {} is {relation} {} = {}",
+            "thresholds of {} are out of order in {{periods}}: {} = {} is {relation} {} = {}",
+            who(),
             SLOTS[high],
             high_value.normalize(),
             SLOTS[low],
