@@ -257,6 +257,7 @@ impl Reader<'_> {
         let options = text.options(&settings.read);
         let result = rows::read(
             settings.def,
+            settings.targets,
             name,
             file,
             &mut text.reader(),

@@ -345,6 +345,25 @@ impl SubjectTargets {
         &self.file
     }
 
+    /// One indicator's thresholds in force for a card of `subject`: `None` when the
+    /// file does not name the subject, `Some(None)` when not assessed.
+    pub fn thresholds_of(
+        &self,
+        def: &Scorecard,
+        subject: &str,
+        period: Option<Period>,
+        kind: PeriodKind,
+        i: usize,
+    ) -> Option<Option<Thresholds>> {
+        let rows = self.rows_of(self.subject_index(subject)?);
+        let from = rows.partition_point(|r| (r.indicator as usize) < i);
+        let to = rows.partition_point(|r| (r.indicator as usize) <= i);
+        Some(
+            self.resolve(&def.indicators[i], &rows[from..to], period, kind)
+                .thresholds(),
+        )
+    }
+
     /// The thresholds in force for a card of a subject the file may not name.
     pub fn in_force_or_card(
         &self,

@@ -21,6 +21,7 @@ use crate::read::header::{HeaderCell, Role, classify, is_long};
 pub use crate::read::text::read_error;
 use crate::read::text::{Chosen, Records, Row};
 use crate::read::value::{Value, parse_value};
+use crate::targets::SubjectTargets;
 
 /// How data files are read, resolved from the command line.
 #[derive(Clone, Debug, Default)]
@@ -91,6 +92,7 @@ pub struct FileRead {
 /// Reads one data file, handing each cell on to `emit` as it is read.
 pub fn read(
     def: &Scorecard,
+    targets: Option<&SubjectTargets>,
     path: &str,
     file: usize,
     input: &mut dyn Read,
@@ -112,6 +114,7 @@ pub fn read(
     let (encoding, chosen) = (records.encoding(), records.chosen());
     let mut reader = FileReader {
         def,
+        subject_targets: targets,
         options,
         guessed_gb18030: chosen == Chosen::Detected && encoding == Encoding::Gb18030,
         records,
@@ -201,6 +204,8 @@ struct Header {
 
 struct FileReader<'a, 'r> {
     def: &'a Scorecard,
+    /// Targets per subject, for the `target` column's check.
+    subject_targets: Option<&'a SubjectTargets>,
     options: &'a ReadOptions,
     /// The file is not UTF-8, so it is read as GB18030: Big5 and Windows-1252 text
     /// often decodes as valid GB18030 nonsense, which problems then point out.
@@ -720,7 +725,7 @@ impl FileReader<'_, '_> {
         let observation = self.observation(row, actual_col, i);
         if let Some((period, kind)) = key {
             if let Some(j) = target_col {
-                self.target_cell(row, j, i, kind);
+                self.target_cell(row, j, i, (subject, period, kind));
             }
             let row_loc = self.row_loc(row);
             emit(Record {
@@ -831,13 +836,24 @@ impl FileReader<'_, '_> {
 
     /// Compares a long row's `target` cell with the target in force for its period
     /// (SPEC §5): a cell that is no value, or not a value at all, is for people only.
-    fn target_cell(&mut self, row: &Row<'_>, j: usize, i: usize, kind: PeriodKind) {
+    fn target_cell(
+        &mut self,
+        row: &Row<'_>,
+        j: usize,
+        i: usize,
+        (subject, period, kind): (&str, Option<Period>, PeriodKind),
+    ) {
         let indicator = &self.def.indicators[i];
         let text = std::str::from_utf8(&row.record[j]).unwrap_or_default();
         let Ok(Some(said)) = parse_value(text, &indicator.unit) else {
             return;
         };
-        let in_force = indicator.thresholds(kind).map(|t| t.target);
+        // The subject's target when a targets file names the subject (SPEC §2.4).
+        let in_force = self
+            .subject_targets
+            .and_then(|t| t.thresholds_of(self.def, subject, period, kind, i))
+            .unwrap_or_else(|| indicator.thresholds(kind).copied())
+            .map(|t| t.target);
         if in_force == Some(said.amount) {
             return;
         }
@@ -1182,7 +1198,7 @@ mod tests {
         let def = config::parse(config::BUILTIN, "builtin").expect("the built-in scorecard");
         let mut records = Vec::new();
         let mut input = bytes;
-        let read = read(&def, "t.csv", 0, &mut input, options, &mut |r| {
+        let read = read(&def, None, "t.csv", 0, &mut input, options, &mut |r| {
             records.push((r.row, r.observation.loc));
         });
         Found {

@@ -459,3 +459,33 @@ fn roll_ups_rank_and_trend_use_the_subjects_thresholds() {
         assert_ne!(output.stdout, without.stdout, "{command} takes the targets");
     }
 }
+
+/// `check` compares a long file's `target` column with the subject's target in force.
+#[test]
+fn the_target_column_is_checked_against_the_subjects_target() {
+    let dir = folder("subject,indicator,target\nA,rate,96\n");
+    dir.write(
+        "with-targets.csv",
+        "subject,period,indicator,target,actual\nA,2026-01,rate,96,96\nA,2026-01,calls,3,2\n",
+    );
+    let check = |args: &[&str]| {
+        let output = dir
+            .kpi()
+            .arg("check")
+            .args(args)
+            .output()
+            .expect("running kpi");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let with = check(&["--targets", "targets.csv", "with-targets.csv"]);
+    assert!(
+        with.ends_with("0 errors, 0 warnings in 3 files\n"),
+        "{with}"
+    );
+    let without = check(&["with-targets.csv"]);
+    assert!(
+        without
+            .contains("the target column says 96% for rate, but the month target in force is 95%"),
+        "{without}"
+    );
+}
