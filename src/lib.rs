@@ -10,6 +10,7 @@
 pub mod cards;
 pub mod diag;
 pub mod model;
+pub mod names;
 pub mod num;
 pub mod period;
 pub mod pipeline;

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use crate::model::{Better, Indicator, Lang, Method, PeriodKind, Scorecard, Thresholds};
+use crate::names::Names;
 use crate::period::Period;
 
 /// The threshold columns, in breakpoint order from worst to best.
@@ -103,10 +104,17 @@ pub struct Problem {
     pub hint: Option<String>,
 }
 
-/// One row, compact. Cells are an index into the interned cell sets.
+/// One row as it is read, with its subject's number.
+#[derive(Clone, Copy, Debug)]
+struct Read {
+    subject: u32,
+    row: Row,
+}
+
+/// One row, compact (12 bytes): its subject is where it lies in the sorted rows.
+/// Cells are an index into the interned cell sets.
 #[derive(Clone, Copy, Debug)]
 struct Row {
-    subject: u32,
     indicator: u16,
     /// 0: every period; 1–4: a kind (`PeriodKind::index` + 1); 5 on: a label.
     scope: u16,
@@ -126,7 +134,7 @@ pub struct Builder {
     value_ids: HashMap<Decimal, u32>,
     sets: Vec<[u32; 5]>,
     set_ids: HashMap<[u32; 5], u32>,
-    rows: Vec<Row>,
+    rows: Vec<Read>,
 }
 
 /// Every row of a targets file, sorted by subject, indicator and how specific it is.
@@ -134,8 +142,9 @@ pub struct Builder {
 pub struct SubjectTargets {
     /// The file as given, for `target_source`.
     file: Arc<str>,
-    /// Subjects by code point, each with where its rows start.
-    subjects: Vec<(Box<str>, u32)>,
+    /// Subjects by code point, and where each one's rows start.
+    subjects: Names,
+    starts: Vec<u32>,
     rows: Vec<Row>,
     labels: Vec<Period>,
     values: Vec<Decimal>,
@@ -188,12 +197,14 @@ impl Builder {
             self.sets.push(codes);
             next
         });
-        self.rows.push(Row {
+        self.rows.push(Read {
             subject,
-            indicator: indicator as u16,
-            scope,
-            cells,
-            line,
+            row: Row {
+                indicator: indicator as u16,
+                scope,
+                cells,
+                line,
+            },
         });
     }
 
@@ -215,10 +226,10 @@ impl Builder {
         for (at, (_, id)) in names.iter().enumerate() {
             place[*id as usize] = at as u32;
         }
-        for row in &mut rows {
-            row.subject = place[row.subject as usize];
+        for read in &mut rows {
+            read.subject = place[read.subject as usize];
         }
-        rows.sort_unstable_by_key(|r| (r.subject, r.indicator, r.scope, r.line));
+        rows.sort_unstable_by_key(|r| (r.subject, r.row.indicator, r.row.scope, r.row.line));
         let mut starts = Vec::with_capacity(names.len());
         let mut at = 0;
         for s in 0..names.len() as u32 {
@@ -227,14 +238,17 @@ impl Builder {
             }
             starts.push(at as u32);
         }
-        let subjects = names
-            .into_iter()
-            .zip(starts)
-            .map(|((name, _), start)| (name, start))
-            .collect();
+        let mut subjects = Names::default();
+        for (name, _) in names {
+            subjects.push(&name);
+        }
+        subjects.shrink_to_fit();
+        let mut rows: Vec<Row> = rows.into_iter().map(|r| r.row).collect();
+        rows.shrink_to_fit();
         let targets = SubjectTargets {
             file: file.into(),
             subjects,
+            starts,
             rows,
             labels,
             values,
@@ -378,7 +392,7 @@ impl SubjectTargets {
 
     /// The subjects the file names, by code point.
     pub fn subjects(&self) -> impl Iterator<Item = &str> {
-        self.subjects.iter().map(|(name, _)| &**name)
+        self.subjects.iter()
     }
 
     pub fn subject_count(&self) -> usize {
@@ -387,17 +401,15 @@ impl SubjectTargets {
 
     /// The place of `subject` among `subjects()`.
     pub fn subject_index(&self, subject: &str) -> Option<usize> {
-        self.subjects
-            .binary_search_by(|(name, _)| (**name).cmp(subject))
-            .ok()
+        self.subjects.find_sorted(subject)
     }
 
     fn rows_of(&self, subject: usize) -> &[Row] {
-        let start = self.subjects[subject].1 as usize;
+        let start = self.starts[subject] as usize;
         let end = self
-            .subjects
+            .starts
             .get(subject + 1)
-            .map_or(self.rows.len(), |s| s.1 as usize);
+            .map_or(self.rows.len(), |&s| s as usize);
         &self.rows[start..end]
     }
 
@@ -507,7 +519,7 @@ impl SubjectTargets {
     /// thresholds in force in every kind and label a subject's rows name.
     fn check(&self, def: &Scorecard, lang: Lang) -> Vec<Problem> {
         let mut problems = Vec::new();
-        for (s, (subject, _)) in self.subjects.iter().enumerate() {
+        for (s, subject) in self.subjects.iter().enumerate() {
             let rows = self.rows_of(s);
             for pair in rows.windows(2) {
                 let (a, b) = (pair[0], pair[1]);

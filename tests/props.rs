@@ -1770,7 +1770,8 @@ fn ranked(totals: &[i64], order: &[usize], shares: &[Decimal]) -> kpi::report::r
     for &i in order {
         let total = Decimal::new(totals[i], 2);
         let band = band_of(total, &BandPoints::default());
-        kept.push(&format!("s{i:03}"), PeriodKind::Month, None, total, band);
+        kept.push(&format!("s{i:03}"), PeriodKind::Month, None, total, band)
+            .expect("a total with 2 decimals");
     }
     let grades = Grades(
         shares
@@ -1783,7 +1784,8 @@ fn ranked(totals: &[i64], order: &[usize], shares: &[Decimal]) -> kpi::report::r
             .collect(),
     );
     kept.leagues(Some(&grades))
-        .pop()
+        .iter()
+        .last()
         .expect("one league of one kind without a period")
 }
 

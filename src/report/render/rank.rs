@@ -18,7 +18,7 @@ use crate::cards::CardData;
 use crate::model::{Lang, Scorecard};
 use crate::num::{fixed, plain};
 use crate::pipeline::Sink;
-use crate::report::rank::{Grades, League, Standing, Totals, is_shown};
+use crate::report::rank::{Grades, League, Leagues, Standing, Totals, is_shown};
 use crate::score::ScoredCard;
 
 /// What `kpi rank` shows, beyond the format: flags resolved once.
@@ -40,14 +40,15 @@ pub struct RankSink {
 
 impl Sink for RankSink {
     fn card(&mut self, card: &CardData, scored: &ScoredCard) -> io::Result<()> {
-        self.totals.push(
-            &scored.subject,
-            scored.kind,
-            card.key.period,
-            scored.score.total,
-            scored.score.band,
-        );
-        Ok(())
+        self.totals
+            .push(
+                &scored.subject,
+                scored.kind,
+                card.key.period,
+                scored.score.total,
+                scored.score.band,
+            )
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
     }
 }
 
@@ -243,7 +244,7 @@ fn grade_rows(league: &League, options: &RankOptions) -> Vec<[String; 4]> {
 pub fn write(
     format: Format,
     def: &Scorecard,
-    leagues: &[League],
+    leagues: &Leagues<'_>,
     rank: &RankOptions,
     options: &RenderOptions,
     out: &mut dyn Write,
@@ -253,6 +254,7 @@ pub fn write(
         Format::Json => json(leagues, rank, out),
         Format::Markdown => {
             for (i, league) in leagues.iter().enumerate() {
+                let league = &league;
                 markdown(def, league, i == 0, rank, options.lang, out)?;
             }
             Ok(())
@@ -261,6 +263,7 @@ pub fn write(
         Format::Xlsx => xlsx(leagues, rank, options, out),
         Format::Table => {
             for (i, league) in leagues.iter().enumerate() {
+                let league = &league;
                 table(def, league, i == 0, rank, options, out)?;
             }
             Ok(())
@@ -432,7 +435,7 @@ fn markdown(
 /// CSV: the league tables, one row per subject shown, every period one after another.
 /// The header is always the same; `change` and `grade` are empty when there is none.
 fn csv(
-    leagues: &[League],
+    leagues: &Leagues<'_>,
     rank: &RankOptions,
     options: &RenderOptions,
     out: &mut dyn Write,
@@ -453,7 +456,8 @@ fn csv(
         "change",
         "grade",
     ])?;
-    for league in leagues {
+    for league in leagues.iter() {
+        let league = &league;
         let label = league.label();
         for standing in shown(league, rank) {
             writer.write_record([
@@ -480,17 +484,13 @@ fn number(d: Decimal) -> io::Result<serde_json::Number> {
 }
 
 #[derive(Serialize)]
-struct JsonDocument<'a> {
-    rankings: Vec<JsonRanking<'a>>,
-}
-
-#[derive(Serialize)]
 struct JsonRanking<'a> {
     period: Option<String>,
     period_kind: &'static str,
     subjects: usize,
     shown: usize,
-    table: Vec<JsonStanding<'a>>,
+    /// Always empty here: the standings are written one by one in its place.
+    table: [(); 0],
     distribution: JsonDistribution,
     grades: Option<Vec<JsonGrade<'a>>>,
 }
@@ -532,26 +532,26 @@ struct JsonGrade<'a> {
     share: serde_json::Number,
 }
 
-fn json(leagues: &[League], rank: &RankOptions, out: &mut dyn Write) -> io::Result<()> {
-    let mut rankings = Vec::with_capacity(leagues.len());
-    for league in leagues {
+/// `text` (pretty JSON) as an item of an array, each line indented by `by` spaces.
+fn indented(text: &str, first: bool, by: usize, out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(if first { b"\n" } else { b",\n" })?;
+    for (n, line) in text.lines().enumerate() {
+        if n > 0 {
+            out.write_all(b"\n")?;
+        }
+        write!(out, "{:by$}{line}", "")?;
+    }
+    Ok(())
+}
+
+fn json(leagues: &Leagues<'_>, rank: &RankOptions, out: &mut dyn Write) -> io::Result<()> {
+    // Written a period at a time, indented as in the whole document, so that the
+    // bytes are those of `serde_json`'s pretty printer with every table in memory.
+    out.write_all(b"{\n  \"rankings\": [")?;
+    let mut first = true;
+    for league in leagues.iter() {
+        let league = &league;
         let shown = shown(league, rank);
-        let table = shown
-            .iter()
-            .map(|s| {
-                Ok(JsonStanding {
-                    rank: s.rank,
-                    subject: &s.subject,
-                    total: number(s.total)?,
-                    band: s.band.id(),
-                    change: s.change.map(number).transpose()?,
-                    grade: rank
-                        .grades
-                        .as_ref()
-                        .map(|_| grade_name(rank.grades.as_ref(), s)),
-                })
-            })
-            .collect::<io::Result<Vec<_>>>()?;
         let d = &league.distribution;
         let distribution = JsonDistribution {
             count: d.count,
@@ -600,19 +600,46 @@ fn json(leagues: &[League], rank: &RankOptions, out: &mut dyn Write) -> io::Resu
             }
             _ => None,
         };
-        rankings.push(JsonRanking {
+        let ranking = JsonRanking {
             period: league.period.map(|p| p.to_string()),
             period_kind: league.kind.key(),
             subjects: league.standings.len(),
             shown: shown.len(),
-            table,
+            table: [],
             distribution,
             grades,
-        });
+        };
+        let text = serde_json::to_string_pretty(&ranking)?;
+        out.write_all(if first { b"\n" } else { b",\n" })?;
+        first = false;
+        for (n, line) in text.lines().enumerate() {
+            if n > 0 {
+                out.write_all(b"\n")?;
+            }
+            if line == "  \"table\": []," && !shown.is_empty() {
+                out.write_all(b"      \"table\": [")?;
+                for (i, s) in shown.iter().enumerate() {
+                    let standing = JsonStanding {
+                        rank: s.rank,
+                        subject: &s.subject,
+                        total: number(s.total)?,
+                        band: s.band.id(),
+                        change: s.change.map(number).transpose()?,
+                        grade: rank
+                            .grades
+                            .as_ref()
+                            .map(|_| grade_name(rank.grades.as_ref(), s)),
+                    };
+                    indented(&serde_json::to_string_pretty(&standing)?, i == 0, 8, out)?;
+                }
+                out.write_all(b"\n      ],")?;
+                continue;
+            }
+            out.write_all(b"    ")?;
+            out.write_all(line.as_bytes())?;
+        }
     }
-    let text = serde_json::to_string_pretty(&JsonDocument { rankings })?;
-    out.write_all(text.as_bytes())?;
-    out.write_all(b"\n")
+    out.write_all(if first { b"]\n}\n" } else { b"\n  ]\n}\n" })
 }
 
 /// HTML: one printable A4 page per period — a histogram of the totals with the band
@@ -621,7 +648,7 @@ fn json(leagues: &[League], rank: &RankOptions, out: &mut dyn Write) -> io::Resu
 /// report.
 fn html(
     def: &Scorecard,
-    leagues: &[League],
+    leagues: &Leagues<'_>,
     rank: &RankOptions,
     options: &RenderOptions,
     out: &mut dyn Write,
@@ -665,7 +692,8 @@ fn html(
         }
         writeln!(out, "</tr>")
     };
-    for league in leagues {
+    for league in leagues.iter() {
+        let league = &league;
         writeln!(out, "<section class=\"page\">")?;
         writeln!(out, "<h1>{}</h1>", escape(def.title(lang)))?;
         let heading = title(def, league, lang);
@@ -936,7 +964,7 @@ impl XlsxSheet<'_> {
 /// xlsx: the league tables on a first sheet (band cells filled in band colours), the
 /// distribution of each period on a second, the grades on a third when asked for.
 fn xlsx(
-    leagues: &[League],
+    leagues: &Leagues<'_>,
     rank: &RankOptions,
     options: &RenderOptions,
     out: &mut dyn Write,
@@ -961,7 +989,7 @@ fn xlsx(
             label
         }
     };
-    let rows: usize = leagues.iter().map(|l| shown(l, rank).len()).sum();
+    let rows: usize = leagues.iter().map(|l| shown(&l, rank).len()).sum();
     if rows >= MAX_ROWS as usize {
         return Err(io::Error::other(format!(
             "the ranking has {rows} rows, more than an xlsx sheet holds; write csv instead"
@@ -984,7 +1012,8 @@ fn xlsx(
         }
         sheet.header(&headers)?;
         let mut row = 1u32;
-        for league in leagues {
+        for league in leagues.iter() {
+            let league = &league;
             let period = label(league);
             for standing in shown(league, rank) {
                 sheet.text(row, 0, &period, &plain_format)?;
@@ -1033,7 +1062,8 @@ fn xlsx(
                 sheet.text(0, col, band.label(lang), &format)?;
             }
         }
-        for (row, league) in (1u32..).zip(leagues) {
+        for (row, league) in (1u32..).zip(leagues.iter()) {
+            let league = &league;
             let d = &league.distribution;
             sheet.text(row, 0, &label(league), &plain_format)?;
             sheet.count(row, 1, d.count)?;
@@ -1060,7 +1090,8 @@ fn xlsx(
         let headers = [period_word, w.grade, w.quota, w.count, w.share].map(String::from);
         sheet.header(&headers)?;
         let mut row = 1u32;
-        for league in leagues {
+        for league in leagues.iter() {
+            let league = &league;
             let counts = league.grade_counts.clone().unwrap_or_default();
             let n = Decimal::from(league.distribution.count);
             for (grade, count) in grades.0.iter().zip(counts) {
