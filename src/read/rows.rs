@@ -18,7 +18,7 @@ use crate::model::{Column, Lang, PeriodKind, Scorecard};
 use crate::period::Period;
 use crate::read::encoding::Encoding;
 use crate::read::header::{HeaderCell, Role, classify, is_long};
-pub use crate::read::text::read_error;
+pub use crate::read::text::{Loc, read_error};
 use crate::read::text::{Chosen, Records, Row};
 use crate::read::value::{Value, parse_value};
 use crate::targets::SubjectTargets;
@@ -35,18 +35,6 @@ pub struct ReadOptions {
     pub ignore_unknown: bool,
     /// The language messages name an indicator in when the file does not name it.
     pub lang: Lang,
-}
-
-/// Where a cell is: a file (its index in the run), a 1-based line and character
-/// column, and the byte offset in the file's text (for showing the source line): the
-/// text as decoded to UTF-8, without its BOM, as the snippet maker decodes it again.
-/// A line is what an editor shows: CRLF, LF and a lone CR each end one.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Loc {
-    pub file: usize,
-    pub line: usize,
-    pub col: usize,
-    pub offset: u64,
 }
 
 /// One indicator's cell.

@@ -13,7 +13,18 @@ use csv::ByteRecord;
 use crate::diag::Diagnostic;
 use crate::read::encoding::{Encoding, SNIFF_LEN, sniff};
 use crate::read::header::{cell_starts, detect_delimiter};
-use crate::read::rows::Loc;
+
+/// Where a cell is: a file (its index in the run), a 1-based line and character
+/// column, and the byte offset in the file's text (for showing the source line): the
+/// text as decoded to UTF-8, without its BOM, as the snippet maker decodes it again.
+/// A line is what an editor shows: CRLF, LF and a lone CR each end one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Loc {
+    pub file: usize,
+    pub line: usize,
+    pub col: usize,
+    pub offset: u64,
+}
 
 /// The records of one file, with their places.
 pub(crate) struct Records<'r> {
