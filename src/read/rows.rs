@@ -18,8 +18,8 @@ use crate::model::{Column, Lang, PeriodKind, Scorecard};
 use crate::period::Period;
 use crate::read::encoding::Encoding;
 use crate::read::header::{HeaderCell, Role, classify, is_long};
-pub use crate::read::text::{Loc, read_error};
 use crate::read::text::{Chosen, Records, Row};
+pub use crate::read::text::{Loc, read_error};
 use crate::read::value::{Value, parse_value};
 use crate::targets::SubjectTargets;
 

@@ -260,7 +260,7 @@ pub struct Totals {
     /// with the index of its first entry: an entry's subject is found, not kept.
     subjects: Names,
     starts: Vec<u32>,
-    entries: Vec<Entry>,
+    entries: Entries,
     /// The current subject's entries so far, for the change since the period before.
     recent: Vec<u32>,
 }
@@ -273,6 +273,44 @@ struct Entry {
     cents: u32,
     /// 1 + the index of this subject's entry for the period just before; 0: none.
     before: u32,
+}
+
+/// Entries in blocks of 65,536: growing never copies them all (a copy of a million
+/// at once would double their memory for a moment).
+#[derive(Clone, Debug, Default)]
+struct Entries {
+    blocks: Vec<Vec<Entry>>,
+    len: usize,
+}
+
+const BLOCK: usize = 1 << 16;
+
+impl Entries {
+    fn push(&mut self, entry: Entry) {
+        if self.len.is_multiple_of(BLOCK) {
+            self.blocks.push(Vec::with_capacity(BLOCK));
+        }
+        if let Some(block) = self.blocks.last_mut() {
+            block.push(entry);
+            self.len += 1;
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+impl std::ops::Index<usize> for Entries {
+    type Output = Entry;
+
+    fn index(&self, i: usize) -> &Entry {
+        &self.blocks[i / BLOCK][i % BLOCK]
+    }
 }
 
 const BAND_CODES: [Band; 4] = BANDS;
