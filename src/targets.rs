@@ -111,25 +111,29 @@ struct Read {
     row: Row,
 }
 
-/// One row, compact (12 bytes): its subject is where it lies in the sorted rows.
+/// One row, compact (16 bytes): its subject is where it lies in the sorted rows.
 /// Cells are an index into the interned cell sets.
 #[derive(Clone, Copy, Debug)]
 struct Row {
-    indicator: u16,
+    indicator: u32,
     /// 0: every period; 1–4: a kind (`PeriodKind::index` + 1); 5 on: a label.
-    scope: u16,
+    scope: u32,
+    /// `BAD`: a row with a problem of its own, kept to find rows given twice.
     cells: u32,
     line: u32,
 }
 
-const FIRST_LABEL: u16 = 5;
+const FIRST_LABEL: u32 = 5;
+
+/// The cells of a row with a problem of its own.
+const BAD: u32 = u32::MAX;
 
 /// Rows handed in as a file is read, then checked and sorted into `SubjectTargets`.
 #[derive(Default)]
 pub struct Builder {
     subjects: HashMap<Box<str>, u32>,
     labels: Vec<Period>,
-    label_ids: HashMap<Period, u16>,
+    label_ids: HashMap<Period, u32>,
     values: Vec<Decimal>,
     value_ids: HashMap<Decimal, u32>,
     sets: Vec<[u32; 5]>,
@@ -147,6 +151,8 @@ pub struct SubjectTargets {
     starts: Vec<u32>,
     rows: Vec<Row>,
     labels: Vec<Period>,
+    /// Each label's scope.
+    label_ids: HashMap<Period, u32>,
     values: Vec<Decimal>,
     /// Cell sets: per slot 0 (keep), 1 (clear) or 2 + an index into `values`.
     sets: Vec<[u32; 5]>,
@@ -172,9 +178,9 @@ impl Builder {
         };
         let scope = match scope {
             Scope::All => 0,
-            Scope::Kind(kind) => 1 + kind.index() as u16,
+            Scope::Kind(kind) => 1 + kind.index() as u32,
             Scope::Label(period) => {
-                let next = FIRST_LABEL + self.labels.len() as u16;
+                let next = FIRST_LABEL + self.labels.len() as u32;
                 *self.label_ids.entry(period).or_insert_with(|| {
                     self.labels.push(period);
                     next
@@ -200,12 +206,21 @@ impl Builder {
         self.rows.push(Read {
             subject,
             row: Row {
-                indicator: indicator as u16,
+                indicator: indicator as u32,
                 scope,
                 cells,
                 line,
             },
         });
+    }
+
+    /// Adds a row with a problem of its own (already reported): it is not applied,
+    /// but another row for the same subject, indicator and period is still found.
+    pub fn push_bad(&mut self, subject: &str, indicator: usize, scope: Scope, line: u32) {
+        self.push(subject, indicator, scope, [Cell::Keep; 5], line);
+        if let Some(read) = self.rows.last_mut() {
+            read.row.cells = BAD;
+        }
     }
 
     /// Sorts the rows and checks every (subject, indicator) in every kind and label
@@ -214,6 +229,7 @@ impl Builder {
         let Builder {
             subjects,
             labels,
+            label_ids,
             values,
             sets,
             mut rows,
@@ -251,6 +267,7 @@ impl Builder {
             starts,
             rows,
             labels,
+            label_ids,
             values,
             sets,
         };
@@ -413,15 +430,6 @@ impl SubjectTargets {
         &self.rows[start..end]
     }
 
-    /// Whether a row of this scope applies to a card of `period` and `kind`.
-    fn applies(&self, scope: u16, period: Option<Period>, kind: PeriodKind) -> bool {
-        match scope {
-            0 => true,
-            s if s < FIRST_LABEL => s == 1 + kind.index() as u16,
-            s => Some(self.labels[(s - FIRST_LABEL) as usize]) == period,
-        }
-    }
-
     /// One indicator's thresholds for a period, from the card's and the rows of one
     /// subject for it (sorted: no period, then kinds, then labels).
     fn resolve(
@@ -432,9 +440,22 @@ impl SubjectTargets {
         kind: PeriodKind,
     ) -> Resolved {
         let mut resolved = Resolved::of_card(indicator.thresholds(kind));
-        for row in rows {
-            if self.applies(row.scope, period, kind) {
-                resolved.apply(&self.sets[row.cells as usize], &self.values, row.line);
+        // Rows without a period and of the kind come first; a label's row is found
+        // by its scope, not looked for among thousands of other labels' rows.
+        let kind_scope = 1 + kind.index() as u32;
+        let label_scope = period.and_then(|p| self.label_ids.get(&p)).copied();
+        let labelled = rows.partition_point(|r| r.scope < FIRST_LABEL);
+        let label_rows = label_scope.map_or(&rows[..0], |scope| {
+            let from = labelled + rows[labelled..].partition_point(|r| r.scope < scope);
+            let to = from + rows[from..].partition_point(|r| r.scope == scope);
+            &rows[from..to]
+        });
+        let general = rows[..labelled]
+            .iter()
+            .filter(|r| r.scope == 0 || r.scope == kind_scope);
+        for row in general.chain(label_rows) {
+            if let Some(codes) = self.sets.get(row.cells as usize) {
+                resolved.apply(codes, &self.values, row.line);
             }
         }
         resolved
@@ -549,14 +570,18 @@ impl SubjectTargets {
                     i: i as usize,
                     lang,
                 };
-                self.check_pair(def, &pair, &rows[from..to], &mut problems);
+                // A pair with a row of its own problem is not judged as a whole:
+                // what that row would have given is unknown.
+                if rows[from..to].iter().all(|r| r.cells != BAD) {
+                    self.check_pair(def, &pair, &rows[from..to], &mut problems);
+                }
                 from = to;
             }
         }
         problems
     }
 
-    fn scope_words(&self, scope: u16) -> String {
+    fn scope_words(&self, scope: u32) -> String {
         match scope {
             0 => "without a period".into(),
             s if s < FIRST_LABEL => format!("for {}", PeriodKind::ALL[(s - 1) as usize]),
@@ -944,5 +969,52 @@ mod tests {
         assert_eq!(targets.subject_count(), 1000);
         // Subjects by code point: "office 10" before "office 2".
         assert_eq!(targets.subjects().nth(2), Some("office 10"));
+    }
+
+    #[test]
+    fn tens_of_thousands_of_labels_keep_their_own_rows() {
+        let def = def();
+        let i = def.find("repair_timeliness").expect("an indicator");
+        let mut builder = Builder::default();
+        let mut line = 2;
+        for year in 1000..7000u16 {
+            for month in 1..=12u8 {
+                let period = Period {
+                    year,
+                    kind: PeriodKind::Month,
+                    index: month,
+                };
+                let target = if year == 6999 && month == 12 {
+                    "90"
+                } else {
+                    "94"
+                };
+                builder.push(
+                    "A",
+                    i,
+                    Scope::Label(period),
+                    cells(["", target, "", "", ""]),
+                    line,
+                );
+                line += 1;
+            }
+        }
+        let (targets, problems) = builder.finish(&def, "t.csv", Lang::En);
+        assert!(problems.is_empty(), "{problems:?}");
+        let at = |year, index| {
+            let period = Period {
+                year,
+                kind: PeriodKind::Month,
+                index,
+            };
+            let f = targets.in_force(&def, "A", Some(period), PeriodKind::Month);
+            f.expect("rows").thresholds[i].expect("assessed").target
+        };
+        assert_eq!(
+            (at(6999, 12), at(6999, 11), at(1000, 1)),
+            (d("90"), d("94"), d("94"))
+        );
+        // A month no row names has the card's target.
+        assert_eq!(at(7000, 1), d("95"));
     }
 }

@@ -2080,3 +2080,57 @@ proptest! {
         }
     }
 }
+
+/// Lines of a targets file: good rows, rows with a problem, every period form.
+const TARGET_LINES: &[&str] = &[
+    "东区,repair_timeliness,,96,",
+    "东区,repair_timeliness,quarter,97,99",
+    "东区,repair_timeliness,2026-Q3,-,",
+    "West,complaints,年度,1,",
+    "West,visit_completion,月,75,",
+    "West,complaints,2026年11月,不考核,",
+    ",service_cost_rate,,0.9,1.3",
+    "North,nope,,1,",
+    "North,repair_timeliness,2026-13,1,",
+    "North,repair_timeliness,,x,",
+    "North,repair_timeliness,,99,70",
+    "\"North\n\",repair_timeliness,half,96,",
+    "North,repair_timeliness,,96",
+];
+
+fn targets_bytes() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        data_bytes(),
+        (
+            prop::collection::vec(prop::sample::select(TARGET_LINES), 0..12),
+            0u8..8,
+        )
+            .prop_map(|(lines, how)| {
+                let mut text = String::from("subject,indicator,period,target,worst\n");
+                for line in lines {
+                    text.push_str(line);
+                    text.push('\n');
+                }
+                encode(&text, how)
+            }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// §8 "never a panic": any bytes as a targets file, with any options, are read or
+    /// reported without panicking; a file read without an error has every row kept.
+    #[test]
+    fn reading_targets_never_panics(bytes in targets_bytes(), options in read_options()) {
+        let mut open = || -> std::io::Result<Box<dyn std::io::Read>> {
+            Ok(Box::new(std::io::Cursor::new(bytes.clone())))
+        };
+        let read = kpi::read::targets::read(builtin(), "targets.csv", &mut open, &options);
+        let failed = read.diagnostics.iter().any(|d| d.is_error());
+        prop_assert_eq!(read.targets.is_some(), !failed);
+        for d in &read.diagnostics {
+            prop_assert!(d.path == "targets.csv");
+        }
+    }
+}

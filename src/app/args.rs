@@ -318,6 +318,21 @@ pub struct TargetsArgs {
     #[arg(long, value_name = "NAME", value_hint = ValueHint::Other)]
     pub subject: Option<String>,
 
+    /// Read the targets file in this encoding (see `kpi score --help`).
+    #[arg(long, value_name = "LABEL", value_parser = EncodingParser)]
+    pub encoding: Option<Encoding>,
+
+    /// Field delimiter of the targets file: `,` `;` or `tab` [default: detected].
+    #[arg(long, value_name = "CHAR", value_parser = Listed {
+        parse: parse_delimiter,
+        values: &[",", ";", "tab"],
+    })]
+    pub delimiter: Option<u8>,
+
+    /// Skip unknown columns and rows of unknown indicators of the targets file.
+    #[arg(long)]
+    pub ignore_unknown: bool,
+
     /// Language of the table [default: from LC_ALL, LC_MESSAGES or LANG].
     #[arg(long, value_enum)]
     pub lang: Option<LangArg>,

@@ -20,7 +20,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     let (mut diagnostics, files) = match load_definition(
         input.config.as_deref(),
         input.targets.as_deref(),
-        Some(input),
+        &super::TargetsReading::of(input),
     ) {
         Ok(mut definition) => {
             let (inputs, progress) = open_inputs(input, false);

@@ -180,7 +180,7 @@ pub struct Definition {
 pub fn load_definition(
     config: Option<&Path>,
     targets: Option<&Path>,
-    input: Option<&InputArgs>,
+    reading: &TargetsReading,
 ) -> Result<Definition, Vec<Diagnostic>> {
     let (def, name) = load_config(config)?;
     let path = match (targets, &def.targets) {
@@ -200,10 +200,21 @@ pub fn load_definition(
         });
     };
     let file = path.display().to_string();
+    if file == "-" {
+        return Err(vec![
+            Diagnostic::error(
+                &file,
+                0,
+                0,
+                "a targets file is read from a file, not from standard input",
+            )
+            .with_hint(Some("save it and name it: --targets targets.csv".into())),
+        ]);
+    }
     let options = ReadOptions {
-        encoding: input.and_then(encoding_of),
-        delimiter: input.and_then(|i| i.delimiter),
-        ignore_unknown: input.is_some_and(|i| i.ignore_unknown),
+        encoding: reading.encoding,
+        delimiter: reading.delimiter,
+        ignore_unknown: reading.ignore_unknown,
         lang: detect_lang(),
         ..ReadOptions::default()
     };
@@ -232,14 +243,30 @@ pub fn load_definition(
     }
 }
 
+/// How a targets file is read: as the data files are (`--encoding`, `--delimiter`,
+/// `--ignore-unknown`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TargetsReading {
+    pub encoding: Option<Encoding>,
+    pub delimiter: Option<u8>,
+    pub ignore_unknown: bool,
+}
+
+impl TargetsReading {
+    pub fn of(input: &InputArgs) -> TargetsReading {
+        TargetsReading {
+            encoding: encoding_of(input),
+            delimiter: input.delimiter,
+            ignore_unknown: input.ignore_unknown,
+        }
+    }
+}
+
 /// The definition in force, or its problems printed on standard error; its
 /// warnings are printed too.
 pub fn definition_or_report(input: &InputArgs) -> io::Result<Option<Definition>> {
-    match load_definition(
-        input.config.as_deref(),
-        input.targets.as_deref(),
-        Some(input),
-    ) {
+    let reading = TargetsReading::of(input);
+    match load_definition(input.config.as_deref(), input.targets.as_deref(), &reading) {
         Ok(mut definition) => {
             let warnings = std::mem::take(&mut definition.warnings);
             if !warnings.is_empty() {

@@ -13,13 +13,19 @@ use kpi::report::render::targets;
 
 pub fn run(args: &TargetsArgs) -> anyhow::Result<i32> {
     let lang = lang_of(args.lang);
-    let definition = match load_definition(args.config.as_deref(), args.targets.as_deref(), None) {
-        Ok(definition) => definition,
-        Err(diagnostics) => {
-            print_diagnostics(&mut io::stderr(), &diagnostics, stderr_is_terminal())?;
-            return Ok(EXIT_INVALID);
-        }
+    let reading = super::TargetsReading {
+        encoding: args.encoding,
+        delimiter: args.delimiter,
+        ignore_unknown: args.ignore_unknown,
     };
+    let definition =
+        match load_definition(args.config.as_deref(), args.targets.as_deref(), &reading) {
+            Ok(definition) => definition,
+            Err(diagnostics) => {
+                print_diagnostics(&mut io::stderr(), &diagnostics, stderr_is_terminal())?;
+                return Ok(EXIT_INVALID);
+            }
+        };
     print_diagnostics(
         &mut io::stderr(),
         &definition.warnings,
@@ -50,8 +56,9 @@ pub fn run(args: &TargetsArgs) -> anyhow::Result<i32> {
             );
             return Ok(EXIT_USAGE);
         }
-        (Some(subject), Some(file)) => match file.card_of(&definition.def, subject) {
+        (Some(subject), Some(file)) => match file.card_of(&definition.def, subject.trim()) {
             Some(card) => {
+                let subject = subject.trim();
                 let exceptions = file.exceptions(&definition.def, subject);
                 targets::write_subject(&card, subject, &exceptions, lang, width, &mut out)?;
             }

@@ -74,6 +74,12 @@ impl CellMap {
         Some(format!("{sheet}!{}{row}", column_letters(column)))
     }
 
+    /// The sheet row (1-based) before the CSV text's first line: line n of the text
+    /// is sheet row `first_row() + n`.
+    pub fn first_row(&self) -> u32 {
+        self.origin.0
+    }
+
     /// Names the cells of this file's diagnostics.
     pub fn locate(&self, diagnostics: &mut [Diagnostic]) {
         for d in diagnostics

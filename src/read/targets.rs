@@ -176,6 +176,10 @@ fn read_pass(
         }
     };
     let options = text.options(options);
+    let first_row = match &text {
+        Source::Sheet(_, map) => map.first_row(),
+        _ => 0,
+    };
     let header = {
         let mut reader = text.reader();
         let mut records = match Records::open(&mut reader, options.encoding, options.delimiter, 0) {
@@ -192,6 +196,7 @@ fn read_pass(
             problems,
             records: &mut records,
             first,
+            first_row,
         };
         let result = file.run(pass);
         match result {
@@ -217,6 +222,8 @@ struct TargetsFile<'a, 'r, 'x> {
     records: &'x mut Records<'r>,
     /// The first pass: problems of single rows are reported (not again in the second).
     first: bool,
+    /// For a sheet, the sheet row before its CSV text's first line; 0 for text.
+    first_row: u32,
 }
 
 impl TargetsFile<'_, '_, '_> {
@@ -357,7 +364,11 @@ impl TargetsFile<'_, '_, '_> {
         pass: &mut Pass<'_>,
         unknown_seen: &mut HashSet<String>,
     ) {
-        let line = row.line as u32;
+        // A sheet's rows are numbered as the sheet numbers them (its CSV text starts
+        // at its first row used), so that `target_source` names the row Excel shows.
+        let line = u32::try_from(row.line)
+            .unwrap_or(u32::MAX)
+            .saturating_add(self.first_row);
         if let Pass::Places { wanted, found } = pass {
             if wanted.contains(&line) {
                 found.push((line, None, self.records.row_loc(row)));
@@ -423,7 +434,7 @@ impl TargetsFile<'_, '_, '_> {
             None => Scope::All,
             Some(text) => match PeriodKind::from_cli(text) {
                 Some(kind) => Scope::Kind(kind),
-                None => match Period::parse(&normalise_width(text)) {
+                None => match Period::parse(text) {
                     Some(period) => Scope::Label(period),
                     None => {
                         let at = self.records.cell_loc(row, header.period.unwrap_or(0));
@@ -450,9 +461,10 @@ impl TargetsFile<'_, '_, '_> {
                 self.error(
                     at,
                     format!(
-                        "`{}` cannot be given for {}: its method scores against the target alone",
+                        "`{}` cannot be given for {} for subject {}: its method scores against the target alone",
                         SLOTS[slot],
-                        indicator.label(Some(indicator_text), self.options.lang)
+                        indicator.label(Some(indicator_text), self.options.lang),
+                        quoted(subject)
                     ),
                     Some("leave the cell empty".into()),
                 );
@@ -491,8 +503,9 @@ impl TargetsFile<'_, '_, '_> {
             self.error(
                 at,
                 format!(
-                    "{} is not assessed in this row (its target is {}), so its `{}` cannot be given",
+                    "{} is not assessed for subject {} in this row (its target is {}), so its `{}` cannot be given",
                     indicator.label(Some(indicator_text), self.options.lang),
+                    quoted(subject),
                     quoted(cell(header.slots[TARGET].unwrap_or(0))),
                     SLOTS[slot]
                 ),
@@ -500,7 +513,9 @@ impl TargetsFile<'_, '_, '_> {
             );
             bad = true;
         }
-        if !bad {
+        if bad {
+            builder.push_bad(subject, i, scope, line);
+        } else {
             builder.push(subject, i, scope, cells, line);
         }
     }

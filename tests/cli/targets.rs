@@ -140,7 +140,7 @@ fn every_rule_of_a_targets_file_with_its_place() {
          B,calls,,-,,5,\n\
          B,rate,quarterly,,,,\n\
          C,visits,,0,,,\n\
-         C,visits,month,,90,,\n\
+         K,visits,month,,90,,\n\
          D,rate,2026-13,,,,\n\
          E,nope,,1,,,\n\
          F,rate,,,,,101\n\
@@ -487,5 +487,87 @@ fn the_target_column_is_checked_against_the_subjects_target() {
         without
             .contains("the target column says 96% for rate, but the month target in force is 95%"),
         "{without}"
+    );
+}
+
+/// A row with a problem of its own still counts for rows given twice; a targets file
+/// is not read from standard input; `kpi targets` reads the file as `score` does.
+#[test]
+fn bad_rows_still_pair_and_targets_reads_like_score() {
+    let dir = folder("subject,indicator,target\nA,rate,abc\nA,rate,-\n");
+    let shown = stderr_of(&dir, &["check", "--targets", "targets.csv"]);
+    let output = dir
+        .kpi()
+        .args(["check", "--targets", "targets.csv"])
+        .output()
+        .expect("running kpi");
+    let checked = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        checked.contains("targets.csv:2:8: invalid target \"abc\""),
+        "{checked}"
+    );
+    assert!(checked.contains("(lines 2 and 3)"), "{checked}{shown}");
+    let shown = stderr_of(&dir, &["score", "--targets", "-", "actuals.csv"]);
+    assert!(shown.contains("not from standard input"), "{shown}");
+    dir.write(
+        "noted.csv",
+        "subject,indicator,target,owner\nA,rate,96,me\n",
+    );
+    let shown = stderr_of(
+        &dir,
+        &["targets", "--targets", "noted.csv", "--subject", " A "],
+    );
+    assert!(
+        shown.starts_with("exit Some(1)") && shown.contains("--ignore-unknown"),
+        "{shown}"
+    );
+    let output = dir
+        .kpi()
+        .args([
+            "targets",
+            "--targets",
+            "noted.csv",
+            "--ignore-unknown",
+            "--subject",
+            " A ",
+        ])
+        .output()
+        .expect("running kpi");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("96%"));
+}
+
+/// In a workbook whose table starts lower down (rows 1 and 2 empty), `target_source`
+/// names the sheet's row.
+#[test]
+fn a_workbooks_rows_are_named_as_the_sheet_numbers_them() {
+    let dir = folder("");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (col, text) in ["subject", "indicator", "target"].iter().enumerate() {
+        sheet.write_string(2, col as u16, *text).expect("a cell");
+    }
+    sheet.write_string(3, 0, "A").expect("a cell");
+    sheet.write_string(3, 1, "rate").expect("a cell");
+    sheet.write_number(3, 2, 96).expect("a cell");
+    book.save(dir.join("t.xlsx")).expect("a workbook");
+    let json = json_of(
+        &dir,
+        &[
+            "score",
+            "--format",
+            "json",
+            "--targets",
+            "t.xlsx",
+            "actuals.csv",
+        ],
+    );
+    assert_eq!(
+        json["scorecards"][0]["indicators"][0]["target_source"],
+        "t.xlsx:4"
     );
 }
