@@ -1,10 +1,10 @@
 //! Targets per subject (SPEC §2.4): rows of thresholds that replace the card's for
 //! one subject, resolved and checked here, looked up per card. Pure: the file is
 //! read by `read::targets`, which hands rows in and locates the problems that come
-//! back (a problem names a line and a column of the file, never a place in it).
+//! back (a problem names a line and a threshold column, the reader finds the place).
 //!
 //! Memory: a file for 100,000 subjects × 11 indicators has a million rows. Each is
-//! kept as 12 bytes: the subject by its place in a sorted list, the indicator, the
+//! kept as 16 bytes: the subject by its place in a sorted list, the indicator, the
 //! periods it applies to, the line, and its cells as one interned set (the same few
 //! numbers recur across offices), never as five decimals.
 

@@ -116,9 +116,8 @@ pub fn read(
             None
         }
     };
-    let mut diagnostics;
-    // Rows with a problem of their own were left out; the rest are still checked
-    // together, so that one run reports every problem.
+    // Rows with a problem of their own are kept only to find rows given twice; the
+    // rest are still checked together, so that one run reports every problem.
     let targets = if header.is_none() {
         None
     } else {
@@ -128,7 +127,7 @@ pub fn read(
         }
         Some(targets)
     };
-    diagnostics = problems.into_sorted(&[name.to_string()]);
+    let mut diagnostics = problems.into_sorted(&[name.to_string()]);
     for map in &maps {
         map.locate(&mut diagnostics);
     }
