@@ -560,6 +560,12 @@ pub struct TemplateArgs {
     #[arg(short, long, value_name = "PATH")]
     pub config: Option<PathBuf>,
 
+    /// Targets per subject (see `kpi score --help`): each subject's rows get its own
+    /// targets and assessed indicators [default: `targets` under [scorecard] in
+    /// kpi.toml].
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub targets: Option<PathBuf>,
+
     /// csv or xlsx [default: the extension of --output, else csv].
     #[arg(short, long, value_enum)]
     pub format: Option<TemplateFormat>,

@@ -11,8 +11,8 @@ use clap::error::ErrorKind;
 use super::format::{self, FormatProblem};
 use super::output::Output;
 use super::{
-    EXIT_INVALID, EXIT_OK, EXIT_USAGE, lang_of, load_config, print_diagnostics, say,
-    stderr_is_terminal, usage_error,
+    EXIT_INVALID, EXIT_OK, EXIT_USAGE, lang_of, print_diagnostics, say, stderr_is_terminal,
+    usage_error,
 };
 use crate::app::args::{FormPeriod, FormatArg, TemplateArgs, TemplateEncoding, TemplateFormat};
 use kpi::diag::Diagnostic;
@@ -85,14 +85,24 @@ pub fn run(args: &TemplateArgs) -> anyhow::Result<i32> {
     }
     // Opened before any work, so that an output that cannot be written is said at once.
     let out = Output::open(args.output.as_deref())?;
-    let def = match load_config(args.config.as_deref()) {
-        Ok((def, _)) => def,
-        Err(diagnostics) => {
-            out.abandon();
-            print_diagnostics(&mut io::stderr(), &diagnostics, stderr_is_terminal())?;
-            return Ok(EXIT_INVALID);
-        }
-    };
+    // The targets file is read as a data file is, its encoding detected (this
+    // command's --encoding is the form's).
+    let reading = super::TargetsReading::default();
+    let definition =
+        match super::load_definition(args.config.as_deref(), args.targets.as_deref(), &reading) {
+            Ok(definition) => definition,
+            Err(diagnostics) => {
+                out.abandon();
+                print_diagnostics(&mut io::stderr(), &diagnostics, stderr_is_terminal())?;
+                return Ok(EXIT_INVALID);
+            }
+        };
+    print_diagnostics(
+        &mut io::stderr(),
+        &definition.warnings,
+        stderr_is_terminal(),
+    )?;
+    let def = &definition.def;
     let mut subjects = args.subjects.clone();
     if let Some(file) = &args.subjects_file {
         match subjects_in(file) {
@@ -104,7 +114,7 @@ pub fn run(args: &TemplateArgs) -> anyhow::Result<i32> {
             }
         }
     }
-    let form = Form::new(&def, &subjects, &periods);
+    let form = Form::new(def, &subjects, &periods).with_targets(definition.targets.as_ref());
     if form.is_empty() {
         out.abandon();
         let kinds: Vec<&str> = form

@@ -1,12 +1,14 @@
 //! What goes in the data-entry form of `kpi template`: one row per subject, period
 //! and assessed indicator, with the target in force and room for the actual value;
 //! and each subject's thresholds per kind of period, in the layout of a targets file
-//! (SPEC §2.4). Pure data from the scorecard: nothing is scored, nothing is written.
+//! (SPEC §2.4). With a targets file, each subject's own targets and assessed
+//! indicators. Pure data: nothing is scored, nothing is written.
 
 use rust_decimal::Decimal;
 
 use crate::model::{Indicator, PeriodKind, Scorecard, Thresholds};
 use crate::period::Period;
+use crate::targets::SubjectTargets;
 
 /// The form: subjects × periods × the indicators assessed in each period's kind.
 #[derive(Clone, Debug)]
@@ -17,6 +19,8 @@ pub struct Form<'a> {
     pub subjects: Vec<String>,
     /// The periods, in order (by last day, the finer kind first), each once.
     pub periods: Vec<Period>,
+    /// Targets per subject, when a targets file is in force.
+    pub targets: Option<&'a SubjectTargets>,
 }
 
 /// One line of the form, to be filled in with the actual value.
@@ -58,7 +62,14 @@ impl<'a> Form<'a> {
             def,
             subjects: unique,
             periods,
+            targets: None,
         }
+    }
+
+    /// The form with each subject's targets (and indicators assessed) from a
+    /// targets file.
+    pub fn with_targets(self, targets: Option<&'a SubjectTargets>) -> Form<'a> {
+        Form { targets, ..self }
     }
 
     /// Whether the form has a subject column.
@@ -75,23 +86,54 @@ impl<'a> Form<'a> {
         }
     }
 
-    /// Indicators assessed in `kind`, with their thresholds there.
-    fn assessed(&self, kind: PeriodKind) -> impl Iterator<Item = (&'a Indicator, &'a Thresholds)> {
-        self.def
-            .indicators
-            .iter()
-            .filter_map(move |i| i.thresholds(kind).map(|t| (i, t)))
-    }
-
-    /// Rows of one subject's card: one per indicator assessed in the period's kind.
-    fn card_rows(&self, period: Period) -> usize {
-        self.assessed(period.kind).count()
+    /// Indicators assessed for `subject` in a period (`None`: every period of
+    /// `kind`), with their thresholds there: the subject's, with a targets file.
+    fn assessed(
+        &self,
+        subject: &str,
+        period: Option<Period>,
+        kind: PeriodKind,
+    ) -> Vec<(&'a Indicator, Thresholds)> {
+        let def = self.def;
+        match self.targets {
+            Some(targets) => def
+                .indicators
+                .iter()
+                .zip(
+                    targets
+                        .in_force_or_card(def, subject, period, kind)
+                        .thresholds,
+                )
+                .filter_map(|(i, t)| t.map(|t| (i, t)))
+                .collect(),
+            None => def
+                .indicators
+                .iter()
+                .filter_map(|i| i.thresholds(kind).map(|t| (i, *t)))
+                .collect(),
+        }
     }
 
     /// How many rows the form has.
     pub fn len(&self) -> usize {
-        let per_subject: usize = self.periods.iter().map(|&p| self.card_rows(p)).sum();
-        per_subject.saturating_mul(self.subject_list().len())
+        if self.targets.is_none() {
+            // Every subject has the card's rows.
+            let subject = self.subject_list().first().copied().unwrap_or("");
+            let per_subject: usize = self
+                .periods
+                .iter()
+                .map(|&p| self.assessed(subject, Some(p), p.kind).len())
+                .sum();
+            return per_subject.saturating_mul(self.subject_list().len());
+        }
+        self.subject_list()
+            .into_iter()
+            .flat_map(|s| {
+                self.periods
+                    .iter()
+                    .map(move |&p| self.assessed(s, Some(p), p.kind).len())
+            })
+            .fold(0usize, usize::saturating_add)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -103,7 +145,8 @@ impl<'a> Form<'a> {
     pub fn rows(&self) -> impl Iterator<Item = FormRow<'_>> + '_ {
         self.subject_list().into_iter().flat_map(move |subject| {
             self.periods.iter().flat_map(move |&period| {
-                self.assessed(period.kind)
+                self.assessed(subject, Some(period), period.kind)
+                    .into_iter()
                     .map(move |(indicator, thresholds)| FormRow {
                         subject,
                         period,
@@ -127,13 +170,14 @@ impl<'a> Form<'a> {
         let kinds = self.kinds();
         self.subject_list().into_iter().flat_map(move |subject| {
             kinds.clone().into_iter().flat_map(move |kind| {
-                self.assessed(kind)
-                    .map(move |(indicator, &thresholds)| ThresholdRow {
+                self.assessed(subject, None, kind).into_iter().map(
+                    move |(indicator, thresholds)| ThresholdRow {
                         subject,
                         kind,
                         indicator,
                         thresholds,
-                    })
+                    },
+                )
             })
         })
     }

@@ -571,3 +571,83 @@ fn a_workbooks_rows_are_named_as_the_sheet_numbers_them() {
         "t.xlsx:4"
     );
 }
+
+/// `kpi template --targets` gives each subject its own targets and assessed
+/// indicators, and the form, filled in, scores with the same file.
+#[test]
+fn a_template_with_targets_has_each_subjects_rows_and_scores() {
+    let dir = Dir::new();
+    dir.write(
+        "targets.csv",
+        "subject,indicator,period,target\nA,repair_timeliness,,92\nB,visit_completion,2026-Q2,-\n",
+    );
+    let output = dir
+        .kpi()
+        .args([
+            "template",
+            "--targets",
+            "targets.csv",
+            "--subject",
+            "A",
+            "--subject",
+            "B",
+            "-p",
+            "2026-Q2",
+        ])
+        .output()
+        .expect("running kpi");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let form = String::from_utf8(output.stdout).expect("UTF-8");
+    let form = form.trim_start_matches('\u{feff}');
+    assert!(
+        form.contains("A,2026-Q2,Repair requests handled on time,%,92,"),
+        "{form}"
+    );
+    assert!(
+        form.contains("A,2026-Q2,Customer visits completed,%,80,"),
+        "{form}"
+    );
+    assert!(
+        !form.contains("B,2026-Q2,Customer visits completed"),
+        "{form}"
+    );
+    // Filled in with each row's target, every indicator meets it.
+    let filled: String = form
+        .lines()
+        .enumerate()
+        .map(|(n, line)| {
+            if n == 0 {
+                format!("{line}\n")
+            } else {
+                let target = line.rsplit(',').nth(1).unwrap_or("");
+                format!("{line}{target}\n")
+            }
+        })
+        .collect();
+    dir.write("filled.csv", filled);
+    let json = json_of(
+        &dir,
+        &[
+            "score",
+            "-f",
+            "json",
+            "--targets",
+            "targets.csv",
+            "filled.csv",
+        ],
+    );
+    for card in json["scorecards"].as_array().expect("cards") {
+        for line in card["indicators"].as_array().expect("lines") {
+            let band = line["band"].as_str().unwrap_or("");
+            assert!(band != "below", "{card}");
+        }
+    }
+    assert_eq!(
+        json["scorecards"][1]["indicators"][7]["band"],
+        "not_assessed"
+    );
+}
