@@ -62,7 +62,36 @@ fn exact(d: Decimal) -> io::Result<Number> {
 
 /// `{"scorecards": [`, as `serde_json`'s pretty printer opens the document.
 pub fn begin(out: &mut dyn Write) -> io::Result<()> {
-    out.write_all(b"{\n  \"scorecards\": [")
+    open_array("scorecards", out)
+}
+
+/// `{"KEY": [`: a document of one array, written an item at a time (`item`,
+/// `close_array`) in the bytes `serde_json`'s pretty printer gives the whole.
+pub(crate) fn open_array(key: &str, out: &mut dyn Write) -> io::Result<()> {
+    write!(out, "{{\n  \"{key}\": [")
+}
+
+/// One item of an array: pretty JSON `text`, after a comma unless it is the first,
+/// each line indented by `by` spaces (4 in the document's array).
+pub(crate) fn item(text: &str, first: bool, by: usize, out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(if first { b"\n" } else { b",\n" })?;
+    indent(text, by, out)
+}
+
+/// Pretty JSON `text` with each line indented by `by` spaces.
+pub(crate) fn indent(text: &str, by: usize, out: &mut dyn Write) -> io::Result<()> {
+    for (n, line) in text.lines().enumerate() {
+        if n > 0 {
+            out.write_all(b"\n")?;
+        }
+        write!(out, "{:by$}{line}", "")?;
+    }
+    Ok(())
+}
+
+/// The end of the document `open_array` began; `any`: an item was written.
+pub(crate) fn close_array(any: bool, out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(if any { b"\n  ]\n}\n" } else { b"]\n}\n" })
 }
 
 /// One card, indented as it stands inside the document, so that cards written one at a
@@ -110,18 +139,9 @@ pub fn card(
             .map(|(i, periods)| (def.indicators[*i].id.as_str(), periods.as_slice()))
             .collect(),
     };
-    let text = serde_json::to_string_pretty(&document)?;
-    out.write_all(if first { b"\n" } else { b",\n" })?;
-    for (n, line) in text.lines().enumerate() {
-        if n > 0 {
-            out.write_all(b"\n")?;
-        }
-        out.write_all(b"    ")?;
-        out.write_all(line.as_bytes())?;
-    }
-    Ok(())
+    item(&serde_json::to_string_pretty(&document)?, first, 4, out)
 }
 
 pub fn end(any: bool, out: &mut dyn Write) -> io::Result<()> {
-    out.write_all(if any { b"\n  ]\n}\n" } else { b"]\n}\n" })
+    close_array(any, out)
 }

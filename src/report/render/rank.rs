@@ -532,22 +532,10 @@ struct JsonGrade<'a> {
     share: serde_json::Number,
 }
 
-/// `text` (pretty JSON) as an item of an array, each line indented by `by` spaces.
-fn indented(text: &str, first: bool, by: usize, out: &mut dyn Write) -> io::Result<()> {
-    out.write_all(if first { b"\n" } else { b",\n" })?;
-    for (n, line) in text.lines().enumerate() {
-        if n > 0 {
-            out.write_all(b"\n")?;
-        }
-        write!(out, "{:by$}{line}", "")?;
-    }
-    Ok(())
-}
-
 fn json(leagues: &Leagues<'_>, rank: &RankOptions, out: &mut dyn Write) -> io::Result<()> {
     // Written a period at a time, indented as in the whole document, so that the
     // bytes are those of `serde_json`'s pretty printer with every table in memory.
-    out.write_all(b"{\n  \"rankings\": [")?;
+    super::json::open_array("rankings", out)?;
     let mut first = true;
     for league in leagues.iter() {
         let league = &league;
@@ -610,14 +598,11 @@ fn json(leagues: &Leagues<'_>, rank: &RankOptions, out: &mut dyn Write) -> io::R
             grades,
         };
         let text = serde_json::to_string_pretty(&ranking)?;
-        out.write_all(if first { b"\n" } else { b",\n" })?;
-        first = false;
-        for (n, line) in text.lines().enumerate() {
-            if n > 0 {
-                out.write_all(b"\n")?;
-            }
-            if line == "  \"table\": []," && !shown.is_empty() {
-                out.write_all(b"      \"table\": [")?;
+        // The standings go where the empty table stands, one at a time.
+        match text.split_once("\n  \"table\": [],\n") {
+            Some((head, tail)) if !shown.is_empty() => {
+                super::json::item(head, first, 4, out)?;
+                out.write_all(b"\n      \"table\": [")?;
                 for (i, s) in shown.iter().enumerate() {
                     let standing = JsonStanding {
                         rank: s.rank,
@@ -630,16 +615,17 @@ fn json(leagues: &Leagues<'_>, rank: &RankOptions, out: &mut dyn Write) -> io::R
                             .as_ref()
                             .map(|_| grade_name(rank.grades.as_ref(), s)),
                     };
-                    indented(&serde_json::to_string_pretty(&standing)?, i == 0, 8, out)?;
+                    let text = serde_json::to_string_pretty(&standing)?;
+                    super::json::item(&text, i == 0, 8, out)?;
                 }
-                out.write_all(b"\n      ],")?;
-                continue;
+                out.write_all(b"\n      ],\n")?;
+                super::json::indent(tail, 4, out)?;
             }
-            out.write_all(b"    ")?;
-            out.write_all(line.as_bytes())?;
+            _ => super::json::item(&text, first, 4, out)?,
         }
+        first = false;
     }
-    out.write_all(if first { b"]\n}\n" } else { b"\n  ]\n}\n" })
+    super::json::close_array(!first, out)
 }
 
 /// HTML: one printable A4 page per period — a histogram of the totals with the band
