@@ -53,7 +53,7 @@ pub struct ScoredCard {
     pub gaps: Vec<(usize, Vec<String>)>,
     /// The subject's thresholds, when a targets file is in force (SPEC §2.4);
     /// `None`: the card's.
-    pub targets: Option<InForce>,
+    pub targets: Option<std::sync::Arc<InForce>>,
 }
 
 impl ScoredCard {

@@ -2,6 +2,8 @@
 //! past a memory budget) and merged into cards in print order (SPEC §5), then rolled
 //! up (§6). Rows that arrive in print order already are merged with nothing to sort.
 
+use std::sync::Arc;
+
 use crate::diag::quoted;
 use crate::model::{PeriodKind, Scorecard};
 use crate::period::Period;
@@ -41,13 +43,14 @@ pub struct Grouping<'a> {
 impl Grouping<'_> {
     /// The thresholds in force for a card when a targets file is (the subject's, or
     /// the card's for a subject it does not name); `None` without a targets file.
-    pub fn in_force(&self, key: &CardKey) -> Option<InForce> {
+    pub fn in_force(&self, key: &CardKey) -> Option<Arc<InForce>> {
         let targets = self.targets?;
-        Some(targets.in_force_or_card(self.def, &key.subject, key.period, key.kind))
+        let in_force = targets.in_force_or_card(self.def, &key.subject, key.period, key.kind);
+        Some(Arc::new(in_force))
     }
 
     /// Whether indicator `i` is assessed on a card, given what `in_force` said.
-    pub fn assessed(&self, in_force: Option<&InForce>, key: &CardKey, i: usize) -> bool {
+    pub fn assessed(&self, in_force: Option<&Arc<InForce>>, key: &CardKey, i: usize) -> bool {
         match in_force {
             Some(in_force) => in_force.thresholds[i].is_some(),
             None => self.def.indicators[i].thresholds(key.kind).is_some(),
@@ -98,8 +101,9 @@ pub struct CardData {
     pub parts: Vec<Vec<Part>>,
     /// Per indicator, the constituent periods that had no value (under `--partial`).
     pub gaps: Vec<(usize, Vec<Period>)>,
-    /// The subject's thresholds when a targets file is in force (SPEC §2.4).
-    pub targets: Option<InForce>,
+    /// The subject's thresholds when a targets file is in force (SPEC §2.4), shared
+    /// with the scored card.
+    pub targets: Option<Arc<InForce>>,
 }
 
 impl CardData {
