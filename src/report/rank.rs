@@ -673,24 +673,18 @@ mod tests {
         let mut totals = Totals::default();
         let m = PeriodKind::Month;
         // Cards in print order: by subject, then period.
-        totals
-            .push("North office", m, p("2026-10"), d("70.00"), Band::Exceeds)
-            .expect("a total");
-        totals
-            .push("North office", m, p("2026-11"), d("72.31"), Band::Exceeds)
-            .expect("a total");
-        totals
-            .push("South office", m, p("2026-09"), d("80.00"), Band::Exceeds)
-            .expect("a total");
-        totals
-            .push("South office", m, p("2026-11"), d("72.31"), Band::Exceeds)
-            .expect("a total");
-        totals
-            .push("West office", m, p("2026-10"), d("61.05"), Band::Meets)
-            .expect("a total");
-        totals
-            .push("West office", m, p("2026-11"), d("60.00"), Band::Meets)
-            .expect("a total");
+        for (subject, period, total, band) in [
+            ("North office", "2026-10", "70.00", Band::Exceeds),
+            ("North office", "2026-11", "72.31", Band::Exceeds),
+            ("South office", "2026-09", "80.00", Band::Exceeds),
+            ("South office", "2026-11", "72.31", Band::Exceeds),
+            ("West office", "2026-10", "61.05", Band::Meets),
+            ("West office", "2026-11", "60.00", Band::Meets),
+        ] {
+            totals
+                .push(subject, m, p(period), d(total), band)
+                .expect("a total");
+        }
         let leagues: Vec<League> = totals.leagues(None).iter().collect();
         let labels: Vec<String> = leagues.iter().map(League::label).collect();
         assert_eq!(labels, ["2026-09", "2026-10", "2026-11"]);

@@ -105,9 +105,14 @@ fn folder(targets: &str) -> Dir {
     dir
 }
 
+/// `kpi ARGS` run in `dir`.
+fn run(dir: &Dir, args: &[&str]) -> std::process::Output {
+    dir.kpi().args(args).output().expect("running kpi")
+}
+
 /// What `kpi ARGS` printed on standard error, and its exit status.
 fn stderr_of(dir: &Dir, args: &[&str]) -> String {
-    let output = dir.kpi().args(args).output().expect("running kpi");
+    let output = run(dir, args);
     format!(
         "exit {:?}\n{}",
         output.status.code(),
@@ -116,7 +121,7 @@ fn stderr_of(dir: &Dir, args: &[&str]) -> String {
 }
 
 fn json_of(dir: &Dir, args: &[&str]) -> serde_json::Value {
-    let output = dir.kpi().args(args).output().expect("running kpi");
+    let output = run(dir, args);
     assert!(
         output.status.success(),
         "{}",
@@ -154,11 +159,7 @@ fn every_rule_of_a_targets_file_with_its_place() {
     assert!(shown.starts_with("exit Some(1)"), "{shown}");
     insta::assert_snapshot!(shown);
     // `check` finds the same, and nothing is scored by `score`.
-    let output = dir
-        .kpi()
-        .args(["check", "--targets", "targets.csv", "actuals.csv"])
-        .output()
-        .expect("running kpi");
+    let output = run(&dir, &["check", "--targets", "targets.csv", "actuals.csv"]);
     let checked = String::from_utf8_lossy(&output.stdout);
     assert!(
         checked.ends_with("9 errors, 0 warnings in 3 files\n"),
@@ -339,11 +340,7 @@ fn targets_files_in_gb18030_and_in_a_workbook() {
 #[test]
 fn check_names_subjects_no_data_mentions() {
     let dir = folder("subject,indicator,target\nA,rate,96\nZ,rate,90\nY,calls,2\n");
-    let output = dir
-        .kpi()
-        .args(["check", "--targets", "targets.csv", "actuals.csv"])
-        .output()
-        .expect("running kpi");
+    let output = run(&dir, &["check", "--targets", "targets.csv", "actuals.csv"]);
     insta::assert_snapshot!(String::from_utf8_lossy(&output.stdout));
     assert_eq!(output.status.code(), Some(0));
 }
@@ -355,17 +352,16 @@ fn explain_and_targets_name_the_subjects_rows() {
     let dir = folder(
         "subject,indicator,period,target,best\nA,rate,,96,\nA,calls,2026-01,-,\nA,rate,2026-Q3,97,99.5\n",
     );
-    let output = dir
-        .kpi()
-        .args([
+    let output = run(
+        &dir,
+        &[
             "score",
             "--explain",
             "--targets",
             "targets.csv",
             "actuals.csv",
-        ])
-        .output()
-        .expect("running kpi");
+        ],
+    );
     let shown = String::from_utf8_lossy(&output.stdout);
     assert!(
         shown.contains("target 96% for \"A\" from targets.csv:2"),
@@ -375,11 +371,10 @@ fn explain_and_targets_name_the_subjects_rows() {
         shown.contains("not assessed for \"A\" by targets.csv:3"),
         "{shown}"
     );
-    let output = dir
-        .kpi()
-        .args(["targets", "--targets", "targets.csv", "--subject", "A"])
-        .output()
-        .expect("running kpi");
+    let output = run(
+        &dir,
+        &["targets", "--targets", "targets.csv", "--subject", "A"],
+    );
     insta::assert_snapshot!(String::from_utf8_lossy(&output.stdout));
     let shown = stderr_of(
         &dir,
@@ -425,9 +420,9 @@ fn roll_ups_rank_and_trend_use_the_subjects_thresholds() {
     // 60 × (97 − 85) / (98 − 85) = 55.384… → 55.38 (the card's target 95 gives 70).
     assert_eq!(rate["score"].to_string(), "55.38");
     for command in ["rank", "trend"] {
-        let output = dir
-            .kpi()
-            .args([
+        let output = run(
+            &dir,
+            &[
                 command,
                 "--format",
                 "csv",
@@ -438,13 +433,12 @@ fn roll_ups_rank_and_trend_use_the_subjects_thresholds() {
                 "--targets",
                 "targets.csv",
                 "months.csv",
-            ])
-            .output()
-            .expect("running kpi");
+            ],
+        );
         assert!(output.status.success(), "{command}");
-        let without = dir
-            .kpi()
-            .args([
+        let without = run(
+            &dir,
+            &[
                 command,
                 "--format",
                 "csv",
@@ -453,9 +447,8 @@ fn roll_ups_rank_and_trend_use_the_subjects_thresholds() {
                 "--missing",
                 "skip",
                 "months.csv",
-            ])
-            .output()
-            .expect("running kpi");
+            ],
+        );
         assert_ne!(output.stdout, without.stdout, "{command} takes the targets");
     }
 }
@@ -496,11 +489,7 @@ fn the_target_column_is_checked_against_the_subjects_target() {
 fn bad_rows_still_pair_and_targets_reads_like_score() {
     let dir = folder("subject,indicator,target\nA,rate,abc\nA,rate,-\n");
     let shown = stderr_of(&dir, &["check", "--targets", "targets.csv"]);
-    let output = dir
-        .kpi()
-        .args(["check", "--targets", "targets.csv"])
-        .output()
-        .expect("running kpi");
+    let output = run(&dir, &["check", "--targets", "targets.csv"]);
     let checked = String::from_utf8_lossy(&output.stdout);
     assert!(
         checked.contains("targets.csv:2:8: invalid target \"abc\""),
@@ -521,18 +510,17 @@ fn bad_rows_still_pair_and_targets_reads_like_score() {
         shown.starts_with("exit Some(1)") && shown.contains("--ignore-unknown"),
         "{shown}"
     );
-    let output = dir
-        .kpi()
-        .args([
+    let output = run(
+        &dir,
+        &[
             "targets",
             "--targets",
             "noted.csv",
             "--ignore-unknown",
             "--subject",
             " A ",
-        ])
-        .output()
-        .expect("running kpi");
+        ],
+    );
     assert!(
         output.status.success(),
         "{}",
@@ -581,9 +569,9 @@ fn a_template_with_targets_has_each_subjects_rows_and_scores() {
         "targets.csv",
         "subject,indicator,period,target\nA,repair_timeliness,,92\nB,visit_completion,2026-Q2,-\n",
     );
-    let output = dir
-        .kpi()
-        .args([
+    let output = run(
+        &dir,
+        &[
             "template",
             "--targets",
             "targets.csv",
@@ -593,9 +581,8 @@ fn a_template_with_targets_has_each_subjects_rows_and_scores() {
             "B",
             "-p",
             "2026-Q2",
-        ])
-        .output()
-        .expect("running kpi");
+        ],
+    );
     assert!(
         output.status.success(),
         "{}",
