@@ -638,3 +638,31 @@ fn a_template_with_targets_has_each_subjects_rows_and_scores() {
         "not_assessed"
     );
 }
+
+/// Headers are ASCII-case-insensitive; two rows for the same period are an error
+/// however the period is written (a kind in English and in Chinese, a label in two
+/// forms).
+#[test]
+fn the_same_period_written_two_ways_is_one_period() {
+    let dir = folder(
+        "Subject,INDICATOR,Period,TARGET\n\
+         A,rate,quarter,96\nA,rate,季度,97\n\
+         B,rate,2026-Q3,96\nB,rate,2026年第三季度,97\n",
+    );
+    let output = run(&dir, &["check", "--targets", "targets.csv"]);
+    let checked = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        checked
+            .contains("subject \"A\" has two rows for On time (rate) for quarter (lines 2 and 3)"),
+        "{checked}"
+    );
+    assert!(
+        checked
+            .contains("subject \"B\" has two rows for On time (rate) for 2026-Q3 (lines 4 and 5)"),
+        "{checked}"
+    );
+    assert!(
+        checked.ends_with("2 errors, 0 warnings in 2 files\n"),
+        "{checked}"
+    );
+}
