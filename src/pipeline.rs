@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use crate::cards::CardData;
 use crate::cards::group::Cards;
-use crate::cards::store::{Batch, Compactor, Store};
+use crate::cards::store::{Compactor, Store};
 use crate::cards::{Grouping, RollUp};
 use crate::diag::{Diagnostic, Problems};
 use crate::model::Scorecard;
@@ -66,6 +66,9 @@ impl Settings<'_> {
     }
 }
 
+/// Rows read between two updates of the progress display's count.
+const PROGRESS_STEP: u64 = 8192;
+
 /// Cards handed from the scoring thread to the writing one at a time.
 const BATCH: usize = 256;
 
@@ -121,7 +124,8 @@ pub struct Outcome {
 /// Reads every data file: the first half of a run. Nothing reaches a sink yet, so a
 /// caller can look at the problems found before choosing where cards go.
 pub fn read<'s>(settings: &'s Settings<'s>, inputs: Vec<Input<'_>>) -> io::Result<Reading<'s>> {
-    let mut store = Store::new(settings.memory, &settings.spill_dir);
+    let mut store = Store::new(&settings.spill_dir);
+    let (compactor, spiller) = Compactor::new(settings.memory);
     let mut reader = Reader {
         settings,
         files: Vec::new(),
@@ -129,33 +133,23 @@ pub fn read<'s>(settings: &'s Settings<'s>, inputs: Vec<Input<'_>>) -> io::Resul
         problems: Problems::default(),
         named: vec![None; settings.def.indicators.len()],
         sheets: Vec::new(),
-        compactor: Compactor::default(),
-        to_store: None,
+        compactor,
+        counted: 0,
     };
-    // Two threads: this one reads, parses and makes rows compact; the other keeps
-    // them, and sorts and spills them when they pass the budget.
-    let stored = std::thread::scope(|scope| -> io::Result<()> {
-        let (to_store, batches) = std::sync::mpsc::sync_channel::<Batch>(2);
-        let storing = scope.spawn(|| -> io::Result<()> {
-            for batch in batches {
-                store.take(batch)?;
-            }
-            Ok(())
-        });
-        reader.to_store = Some(to_store);
+    // Two threads: this one reads, parses and makes rows compact; the other sorts
+    // each run of rows and spills it while the next one is read.
+    let last = std::thread::scope(|scope| -> io::Result<_> {
+        let storing = scope.spawn(|| store.spill_all(spiller));
         for input in inputs {
             reader.read_input(input);
         }
-        let last = reader.compactor.take();
-        if !last.is_empty() {
-            reader.send(last);
-        }
-        reader.to_store = None;
-        storing
+        let last = reader.compactor.finish();
+        let spilled = storing
             .join()
-            .unwrap_or_else(|_| Err(io::Error::other("the sorting thread failed")))
-    });
-    stored?;
+            .unwrap_or_else(|_| Err(io::Error::other("the sorting thread failed")));
+        spilled.map(|()| last)
+    })?;
+    store.take_last(last);
     let Reader {
         files,
         rejected,
@@ -193,20 +187,11 @@ struct Reader<'s> {
     problems: Problems,
     sheets: Vec<CellMap>,
     compactor: Compactor,
-    /// To the store's thread; `None` once it has stopped (a spill failed).
-    to_store: Option<std::sync::mpsc::SyncSender<Batch>>,
+    /// Rows read but not yet counted for the progress display.
+    counted: u64,
 }
 
 impl Reader<'_> {
-    fn send(&mut self, batch: Batch) {
-        if let Some(to_store) = &self.to_store
-            && to_store.send(batch).is_err()
-        {
-            // The store stopped on an error, which its thread returns.
-            self.to_store = None;
-        }
-    }
-
     fn read_input(&mut self, input: Input<'_>) {
         let file = self.files.len();
         match input {
@@ -228,17 +213,15 @@ impl Reader<'_> {
     fn read_one(&mut self, file: usize, name: &str, reader: &mut dyn Read) -> bool {
         let settings = self.settings;
         let compactor = &mut self.compactor;
-        let mut to_store = self.to_store.clone();
-        // Full batches go to the store as they fill, so memory holds a few of them.
+        let counted = &mut self.counted;
         let mut emit_and_send = |record: rows::Record<'_>| {
-            if let Some(batch) = compactor.push(&record) {
+            compactor.push(&record);
+            // Counted a few thousand at a time, not row by row across threads.
+            *counted += 1;
+            if *counted == PROGRESS_STEP {
+                *counted = 0;
                 if let Some(rows) = &settings.rows_read {
-                    rows.fetch_add(batch.len() as u64, std::sync::atomic::Ordering::Relaxed);
-                }
-                if let Some(sender) = &to_store
-                    && sender.send(batch).is_err()
-                {
-                    to_store = None; // the store stopped on an error, which its thread returns
+                    rows.fetch_add(PROGRESS_STEP, std::sync::atomic::Ordering::Relaxed);
                 }
             }
         };
@@ -266,9 +249,6 @@ impl Reader<'_> {
         );
         if let Some(map) = text.into_map() {
             self.sheets.push(map);
-        }
-        if to_store.is_none() {
-            self.to_store = None;
         }
         self.problems
             .absorb(name, result.diagnostics, result.unlisted);

@@ -12,6 +12,7 @@ use std::collections::{BinaryHeap, HashMap};
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, SyncSender};
 
 use rust_decimal::Decimal;
 
@@ -207,75 +208,102 @@ struct MergeKey {
 
 /// Runs merged at once at most; past this, runs are merged into one first, so that
 /// a small budget cannot run out of file handles.
-const MAX_RUNS: usize = 64;
+const MAX_RUNS: usize = 128;
 
-/// Rows made compact, on their way from the reading thread to the store.
+/// The rows of one run, on their way from the reading thread to the sorting one.
+/// A row's `subject` is, until the run is sorted, the place of its subject's text in
+/// the run: interning is left to the sorting thread, off the reading one.
 #[derive(Debug, Default)]
-pub struct Batch {
+pub struct Run {
     rows: Vec<Compact>,
     /// The `a/b` parts of values, indexed by the rows.
     parts: Vec<(Decimal, Decimal)>,
-    /// Subjects met for the first time, in the order of their indexes.
-    names: Vec<Box<str>>,
-    /// More subjects than an index can number.
-    overflow: bool,
+    /// The subjects of the rows, one after another, and where each ends.
+    text: String,
+    ends: Vec<usize>,
 }
 
-/// Rows handed on at a time.
-const BATCH_ROWS: usize = 8192;
-
-impl Batch {
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty() && self.names.is_empty()
+impl Run {
+    fn held(&self) -> usize {
+        self.rows.len() * std::mem::size_of::<Compact>()
+            + self.parts.len() * std::mem::size_of::<(Decimal, Decimal)>()
+            + self.text.len()
+            + self.ends.len() * std::mem::size_of::<usize>()
     }
 
-    /// Rows in the batch.
-    pub fn len(&self) -> usize {
-        self.rows.len()
+    fn subject(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        self.text.get(start..self.ends[i]).unwrap_or("")
+    }
+
+    fn clear(&mut self) {
+        self.rows.clear();
+        self.parts.clear();
+        self.text.clear();
+        self.ends.clear();
     }
 }
 
-/// Makes records compact: subjects interned, values kept as numbers, locations as
-/// integers. It runs where the rows are read, so that the store can sort and spill
-/// on another thread.
-#[derive(Debug, Default)]
+/// Makes records compact (values kept as numbers, locations as integers) into runs
+/// of half the memory budget, and hands each full run to the sorting thread, which
+/// sorts and spills it while the next one fills.
+#[derive(Debug)]
 pub struct Compactor {
-    index: HashMap<Box<str>, u32>,
-    /// The subject of the row before, and its index: rows come in runs of one subject.
-    /// (The text is copied into the same buffer each time, not allocated anew.)
-    last: String,
-    last_id: Option<u32>,
-    batch: Batch,
+    run: Run,
+    /// Bytes a run may hold: half the budget, the other half being sorted.
+    limit: usize,
+    to_store: Option<SyncSender<Run>>,
+    /// Runs the sorting thread is done with, to be filled again.
+    empties: Option<Receiver<Run>>,
+}
+
+/// The sorting thread's ends of the channels to a `Compactor`.
+pub struct Spiller {
+    runs: Receiver<Run>,
+    empties: SyncSender<Run>,
 }
 
 impl Compactor {
-    fn intern(&mut self, subject: &str) -> u32 {
-        if let Some(id) = self.last_id
-            && self.last == subject
-        {
-            return id;
-        }
-        let id = match self.index.get(subject) {
-            Some(&id) => id,
-            None => {
-                let id = u32::try_from(self.index.len()).unwrap_or_else(|_| {
-                    self.batch.overflow = true;
-                    0
-                });
-                self.index.insert(subject.into(), id);
-                self.batch.names.push(subject.into());
-                id
-            }
+    /// A compactor for `budget` bytes of rows, and the channels its runs go by.
+    pub fn new(budget: usize) -> (Compactor, Spiller) {
+        // No room for a run in the channel: a full run waits until the sorting thread
+        // takes it, so two runs are in memory at most.
+        let (to_store, runs) = std::sync::mpsc::sync_channel(0);
+        let (back, empties) = std::sync::mpsc::sync_channel(1);
+        let _ = back.send(Run::default());
+        let compactor = Compactor {
+            run: Run::default(),
+            limit: (budget / 2).max(1),
+            to_store: Some(to_store),
+            empties: Some(empties),
         };
-        self.last.clear();
-        self.last.push_str(subject);
-        self.last_id = Some(id);
-        id
+        (
+            compactor,
+            Spiller {
+                runs,
+                empties: back,
+            },
+        )
     }
 
-    /// Takes one record; a full batch when there is one to hand on.
-    pub fn push(&mut self, record: &Record<'_>) -> Option<Batch> {
-        let subject = self.intern(record.subject);
+    /// Takes one record.
+    pub fn push(&mut self, record: &Record<'_>) {
+        let run = &mut self.run;
+        if run.rows.capacity() == 0 {
+            // The whole run at once: growing by doubling would leave the smaller copies
+            // behind in the allocator, and pages not yet written take no memory.
+            let capacity = self.limit / std::mem::size_of::<Compact>() + 1;
+            let _ = run.rows.try_reserve_exact(capacity);
+        }
+        let last = run.ends.len().checked_sub(1);
+        let subject = match last {
+            Some(i) if run.subject(i) == record.subject => i,
+            _ => {
+                run.text.push_str(record.subject);
+                run.ends.push(run.text.len());
+                run.ends.len() - 1
+            }
+        };
         let o = &record.observation;
         let mut flags = 0;
         if o.invalid {
@@ -289,8 +317,8 @@ impl Compactor {
                 flags |= HAS_VALUE;
                 let parts = match v.parts {
                     Some(p) => {
-                        self.batch.parts.push(p);
-                        (self.batch.parts.len() - 1) as u32
+                        run.parts.push(p);
+                        (run.parts.len() - 1) as u32
                     }
                     None => NO_PARTS,
                 };
@@ -299,8 +327,8 @@ impl Compactor {
             None => (Decimal::ZERO, NO_PARTS),
         };
         let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-        self.batch.rows.push(Compact {
-            subject,
+        run.rows.push(Compact {
+            subject: narrow(subject),
             kind: record.kind.index() as u8,
             flags,
             indicator: u16::try_from(record.indicator).unwrap_or(u16::MAX),
@@ -314,84 +342,163 @@ impl Compactor {
             amount,
             parts,
         });
-        (self.batch.rows.len() >= BATCH_ROWS).then(|| self.take())
+        if run.held() >= self.limit {
+            self.hand_on();
+        }
     }
 
-    /// What is in hand.
-    pub fn take(&mut self) -> Batch {
-        std::mem::take(&mut self.batch)
+    /// Hands the full run to the sorting thread and takes an empty one back.
+    fn hand_on(&mut self) {
+        let empty = match (&self.to_store, &self.empties) {
+            (Some(to_store), Some(empties)) => {
+                let full = std::mem::take(&mut self.run);
+                match to_store.send(full) {
+                    Ok(()) => empties.recv().ok(),
+                    Err(_) => None,
+                }
+            }
+            _ => None,
+        };
+        match empty {
+            Some(run) => self.run = run,
+            None => {
+                // The sorting thread stopped on an error, which it returns: rows are
+                // still read for their problems, and dropped.
+                self.to_store = None;
+                self.empties = None;
+                self.run.clear();
+            }
+        }
+    }
+
+    /// The last run, not full, once every record is in; the sorting thread's
+    /// channel closes.
+    pub fn finish(&mut self) -> Run {
+        self.to_store = None;
+        self.empties = None;
+        std::mem::take(&mut self.run)
     }
 }
 
-/// Rows, sorted and spilled past the budget.
+/// Rows, sorted and spilled run by run.
 pub struct Store {
+    /// Subjects by their index, and the index of each.
     names: Vec<Box<str>>,
-    rows: Vec<Compact>,
-    parts: Vec<(Decimal, Decimal)>,
-    /// Bytes of rows and parts held in memory before a run is spilled.
-    budget: usize,
+    index: HashMap<Box<str>, u32>,
+    /// Every subject's index in code point order of their names, and each one's place
+    /// in it: kept up to date as subjects are met, rather than sorted again per run.
+    by_name: Vec<u32>,
+    rank: Vec<u32>,
     spill_dir: PathBuf,
     runs: Vec<File>,
-    /// Rows whose subject could not be interned (more than 4 billion subjects).
+    /// The last run, sorted, kept in memory.
+    last: Option<Run>,
+    /// More subjects than an index can number (more than 4 billion).
     overflow: bool,
 }
 
 impl Store {
-    /// A store that keeps about `budget` bytes of rows in memory, and spills to
-    /// unnamed files in `spill_dir` past that.
-    pub fn new(budget: usize, spill_dir: &Path) -> Store {
+    /// A store that spills runs to unnamed files in `spill_dir`.
+    pub fn new(spill_dir: &Path) -> Store {
         Store {
             names: Vec::new(),
-            rows: Vec::new(),
-            parts: Vec::new(),
-            budget,
+            index: HashMap::new(),
+            by_name: Vec::new(),
+            rank: Vec::new(),
             spill_dir: spill_dir.to_path_buf(),
             runs: Vec::new(),
+            last: None,
             overflow: false,
         }
     }
 
-    /// Takes a batch of rows.
-    pub fn take(&mut self, batch: Batch) -> io::Result<()> {
-        self.names.extend(batch.names);
-        self.overflow |= batch.overflow;
-        for mut row in batch.rows {
-            let held = self.rows.len() * std::mem::size_of::<Compact>()
-                + self.parts.len() * std::mem::size_of::<(Decimal, Decimal)>();
-            if !self.rows.is_empty() && held >= self.budget {
-                self.spill()?;
+    /// Sorts and spills each run the compactor hands on, until it finishes; an error
+    /// stops the thread (and the compactor then drops its rows).
+    pub fn spill_all(&mut self, spiller: Spiller) -> io::Result<()> {
+        for mut run in spiller.runs {
+            self.sort(&mut run);
+            let written = self.write_run(run.rows.iter().map(|row| {
+                let p = run.parts.get(row.parts as usize).copied();
+                Ok((*row, p))
+            }));
+            self.runs.push(written?);
+            if self.runs.len() >= MAX_RUNS {
+                self.merge_runs()?;
             }
-            if self.rows.capacity() == 0 {
-                let capacity = self.budget / std::mem::size_of::<Compact>() + 1;
-                // The whole budget at once: growing by doubling would leave the
-                // smaller copies behind in the allocator, and pages not yet written
-                // take no memory. (Where that much cannot be had, the Vec grows.)
-                let _ = self.rows.try_reserve_exact(capacity);
-                let _ = self.parts.try_reserve_exact(capacity / 2);
-            }
-            if let Some(&p) = batch.parts.get(row.parts as usize) {
-                self.parts.push(p);
-                row.parts = (self.parts.len() - 1) as u32;
-            }
-            self.rows.push(row);
+            run.clear();
+            // The room is kept for the next run.
+            let _ = spiller.empties.send(run);
         }
         Ok(())
     }
 
-    /// Sorts the rows in hand by subject name, period and input order.
-    fn sort(&mut self) {
-        // The subjects in hand are ranked by name once; rows then sort by numbers,
-        // not by looking names up in every comparison.
-        let mut present: Vec<u32> = self.rows.iter().map(|r| r.subject).collect();
-        present.sort_unstable();
-        present.dedup();
-        let names = &self.names;
-        present.sort_unstable_by(|&a, &b| names[a as usize].cmp(&names[b as usize]));
-        let mut rank = vec![0u32; self.names.len()];
-        for (place, &id) in present.iter().enumerate() {
-            rank[id as usize] = place as u32;
+    /// Takes the last run, which stays in memory.
+    pub fn take_last(&mut self, mut run: Run) {
+        self.sort(&mut run);
+        self.last = Some(run);
+    }
+
+    /// The subjects of `run` interned: each row's subject becomes its index.
+    fn intern(&mut self, run: &mut Run) {
+        let mut ids = Vec::with_capacity(run.ends.len());
+        for i in 0..run.ends.len() {
+            let subject = run.subject(i);
+            let id = match self.index.get(subject) {
+                Some(&id) => id,
+                None => {
+                    let id = u32::try_from(self.names.len()).unwrap_or_else(|_| {
+                        self.overflow = true;
+                        0
+                    });
+                    self.index.insert(subject.into(), id);
+                    self.names.push(subject.into());
+                    id
+                }
+            };
+            ids.push(id);
         }
-        self.rows.sort_unstable_by_key(|row| row.key(&rank));
+        for row in &mut run.rows {
+            row.subject = ids.get(row.subject as usize).copied().unwrap_or(0);
+        }
+    }
+
+    /// Interns the run's subjects, then sorts its rows by subject name, period and
+    /// input order.
+    fn sort(&mut self, run: &mut Run) {
+        let known = self.names.len();
+        self.intern(run);
+        if self.names.len() > known {
+            self.rank_new(known);
+        }
+        let rank = &self.rank;
+        run.rows.sort_unstable_by_key(|row| row.key(rank));
+    }
+
+    /// Places the subjects from index `known` on among those ranked already.
+    fn rank_new(&mut self, known: usize) {
+        let names = &self.names;
+        let by_name = |a: &u32, b: &u32| names[*a as usize].cmp(&names[*b as usize]);
+        let mut new: Vec<u32> = (known as u32..names.len() as u32).collect();
+        new.sort_unstable_by(by_name);
+        let old = std::mem::take(&mut self.by_name);
+        let mut merged = Vec::with_capacity(old.len() + new.len());
+        let (mut i, mut j) = (0, 0);
+        while i < old.len() && j < new.len() {
+            if by_name(&new[j], &old[i]).is_lt() {
+                merged.push(new[j]);
+                j += 1;
+            } else {
+                merged.push(old[i]);
+                i += 1;
+            }
+        }
+        merged.extend_from_slice(&old[i..]);
+        merged.extend_from_slice(&new[j..]);
+        self.rank.resize(names.len(), 0);
+        for (place, &id) in merged.iter().enumerate() {
+            self.rank[id as usize] = place as u32;
+        }
+        self.by_name = merged;
     }
 
     fn spill_file(&self) -> io::Result<File> {
@@ -408,26 +515,6 @@ impl Store {
         )
     }
 
-    /// Writes the rows in hand, sorted, as a run.
-    fn spill(&mut self) -> io::Result<()> {
-        self.sort();
-        let rows = std::mem::take(&mut self.rows);
-        let parts = std::mem::take(&mut self.parts);
-        let run = self.write_run(rows.iter().map(|row| {
-            let p = parts.get(row.parts as usize).copied();
-            Ok((*row, p))
-        }));
-        // The room is kept for the next run.
-        (self.rows, self.parts) = (rows, parts);
-        self.rows.clear();
-        self.parts.clear();
-        self.runs.push(run?);
-        if self.runs.len() >= MAX_RUNS {
-            self.merge_runs()?;
-        }
-        Ok(())
-    }
-
     /// Merges every run so far into one.
     fn merge_runs(&mut self) -> io::Result<()> {
         let runs = std::mem::take(&mut self.runs);
@@ -435,7 +522,7 @@ impl Store {
             .into_iter()
             .map(|f| Source::read(f, 1 << 14))
             .collect::<io::Result<_>>()?;
-        let mut merge = Merge::new(sources, self.ranks())?;
+        let mut merge = Merge::new(sources, self.rank.clone())?;
         let run = self.write_run(std::iter::from_fn(|| merge.next_compact().transpose()))?;
         self.runs.push(run);
         Ok(())
@@ -456,37 +543,25 @@ impl Store {
             .map_err(|e| self.spill_error(e.into_error()))
     }
 
-    /// Each subject's place in code point order.
-    fn ranks(&self) -> Vec<u32> {
-        let mut ids: Vec<u32> = (0..self.names.len() as u32).collect();
-        ids.sort_unstable_by(|&a, &b| self.names[a as usize].cmp(&self.names[b as usize]));
-        let mut rank = vec![0; self.names.len()];
-        for (place, id) in ids.into_iter().enumerate() {
-            rank[id as usize] = place as u32;
-        }
-        rank
-    }
-
     /// Every row in print order, then input order, leaving out the files in
     /// `rejected`.
     pub fn into_sorted(mut self, rejected: Vec<bool>) -> io::Result<Sorted> {
         if self.overflow {
             return Err(io::Error::other("more than 4,294,967,295 subjects"));
         }
-        self.sort();
-        let rank = self.ranks();
+        let rank = std::mem::take(&mut self.rank);
         let mut sources: Vec<Source> = std::mem::take(&mut self.runs)
             .into_iter()
             .map(|f| Source::read(f, 1 << 16))
             .collect::<io::Result<_>>()?;
-        let rows = std::mem::take(&mut self.rows);
-        let parts = std::mem::take(&mut self.parts);
-        sources.push(Source::Memory(rows.into_iter(), parts));
-        Ok(Sorted {
-            merge: Merge::new(sources, rank)?,
-            names: self.names,
+        if let Some(last) = self.last.take() {
+            sources.push(Source::Memory(last.rows.into_iter(), last.parts));
+        }
+        Ok(Sorted::new(
+            Merge::new(sources, rank)?,
+            std::mem::take(&mut self.names),
             rejected,
-        })
+        ))
     }
 }
 
@@ -571,34 +646,103 @@ impl Merge {
     }
 }
 
-/// The rows of a run, in print order.
+/// Rows handed from the merging thread to the grouping one at a time.
+const MERGED_BATCH: usize = 4096;
+
+/// The rows of a run, in print order. The merge runs on a thread of its own, a batch
+/// of rows ahead of the cards being made of them.
 pub struct Sorted {
-    merge: Merge,
+    merged: Option<Receiver<io::Result<Vec<Row>>>>,
+    /// Batches done with, for the merging thread to fill again.
+    done_with: SyncSender<Vec<Row>>,
+    batch: Vec<Row>,
+    /// The next row's place in `batch`.
+    next: usize,
+    merging: Option<std::thread::JoinHandle<()>>,
     names: Vec<Box<str>>,
-    rejected: Vec<bool>,
 }
 
 impl Sorted {
+    fn new(mut merge: Merge, names: Vec<Box<str>>, rejected: Vec<bool>) -> Sorted {
+        let (to_cards, merged) = std::sync::mpsc::sync_channel(2);
+        let (done_with, empties) = std::sync::mpsc::sync_channel::<Vec<Row>>(4);
+        let merging = std::thread::spawn(move || {
+            loop {
+                let mut batch = empties
+                    .try_recv()
+                    .unwrap_or_else(|_| Vec::with_capacity(MERGED_BATCH));
+                batch.clear();
+                let mut end = false;
+                while batch.len() < MERGED_BATCH {
+                    match merge.next_compact() {
+                        Ok(Some((row, parts))) => {
+                            let rejected = rejected.get(row.file as usize).copied();
+                            if !rejected.unwrap_or(false) {
+                                batch.push(to_row(&row, parts));
+                            }
+                        }
+                        Ok(None) => {
+                            end = true;
+                            break;
+                        }
+                        Err(e) => {
+                            let _ = to_cards.send(Err(e));
+                            return;
+                        }
+                    }
+                }
+                // The cards' side stopped early: nothing more is wanted.
+                if (!batch.is_empty() && to_cards.send(Ok(batch)).is_err()) || end {
+                    return;
+                }
+            }
+        });
+        Sorted {
+            merged: Some(merged),
+            done_with,
+            batch: Vec::new(),
+            next: 0,
+            merging: Some(merging),
+            names,
+        }
+    }
+
     /// The next row, or `None` at the end.
     pub fn next_row(&mut self) -> io::Result<Option<Row>> {
         loop {
-            let Some((row, parts)) = self.merge.next_compact()? else {
+            if let Some(&row) = self.batch.get(self.next) {
+                self.next += 1;
+                return Ok(Some(row));
+            }
+            let Some(merged) = &self.merged else {
                 return Ok(None);
             };
-            if self
-                .rejected
-                .get(row.file as usize)
-                .copied()
-                .unwrap_or(false)
-            {
-                continue;
+            match merged.recv() {
+                Ok(batch) => {
+                    let used = std::mem::replace(&mut self.batch, batch?);
+                    self.next = 0;
+                    let _ = self.done_with.try_send(used);
+                }
+                Err(_) => {
+                    self.merged = None;
+                    return Ok(None);
+                }
             }
-            return Ok(Some(to_row(&row, parts)));
         }
     }
 
     /// The subject an interned index stands for.
     pub fn subject(&self, id: u32) -> &str {
         self.names.get(id as usize).map_or("", |s| s)
+    }
+}
+
+impl Drop for Sorted {
+    fn drop(&mut self) {
+        // Closing the channel stops the merge if it is not done.
+        self.merged = None;
+        if let Some(merging) = self.merging.take() {
+            let _ = merging.join();
+        }
     }
 }
