@@ -116,7 +116,8 @@ pub fn read(
         named: vec![None; def.indicators.len()],
         unknown_names: 0,
         last_name: 0,
-        last_period: None,
+        periods: Vec::new(),
+        last_period: 0,
         period_problem: false,
         all_periods_problem: false,
         latin_warned: false,
@@ -216,8 +217,10 @@ struct FileReader<'a, 'r> {
     /// Per indicator, the first text of this file that named it.
     named: Vec<Option<String>>,
     last_name: usize,
-    /// The last period label read, and what it means.
-    last_period: Option<(Box<[u8]>, Option<Period>)>,
+    /// Period labels read (the first `PERIOD_LABELS` of them), what each means, and
+    /// which was read last: rows in any order name the same few.
+    periods: Vec<(Fingerprint, Box<[u8]>, Option<Period>)>,
+    last_period: usize,
     period_problem: bool,
     all_periods_problem: bool,
     /// A subject that looks like Windows-1252 read as GB18030 has been warned of.
@@ -225,10 +228,39 @@ struct FileReader<'a, 'r> {
     unheaded_reported: Vec<usize>,
 }
 
+/// Period labels remembered per file; past these, a label is parsed each time.
+const PERIOD_LABELS: usize = 64;
+
+/// A short text's length and its first and last 8 bytes: texts with different
+/// fingerprints differ, so most are told apart without comparing their bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Fingerprint {
+    len: usize,
+    head: u64,
+    tail: u64,
+}
+
+impl Fingerprint {
+    fn of(text: &[u8]) -> Fingerprint {
+        let word = |bytes: &[u8]| {
+            let mut w = [0u8; 8];
+            w[..bytes.len()].copy_from_slice(bytes);
+            u64::from_le_bytes(w)
+        };
+        let n = text.len().min(8);
+        Fingerprint {
+            len: text.len(),
+            head: word(&text[..n]),
+            tail: word(&text[text.len() - n..]),
+        }
+    }
+}
+
 /// An indicator name of a long file, what it names, and for an unknown one, the rows
 /// that give it and the first of them: each unknown name is one problem, however many
 /// rows repeat it.
 struct Name {
+    print: Fingerprint,
     text: Box<[u8]>,
     found: Option<usize>,
     rows: usize,
@@ -530,7 +562,7 @@ impl FileReader<'_, '_> {
         // The text is valid UTF-8 by now: it was decoded on the way in.
         let subject = subject_cell
             .and_then(|j| std::str::from_utf8(&row.record[j]).ok())
-            .map_or("", str::trim);
+            .map_or("", crate::read::value::trim);
         if self.guessed_gb18030 && !self.latin_warned {
             self.latin_subject(row, subject);
         }
@@ -581,16 +613,22 @@ impl FileReader<'_, '_> {
             return Some((None, self.options.period.unwrap_or(PeriodKind::Month)));
         };
         let raw = &row.record[j];
-        let cached = self
-            .last_period
-            .as_ref()
-            .filter(|(label, _)| **label == *raw)
-            .map(|(_, p)| *p);
+        let print = Fingerprint::of(raw);
+        let count = self.periods.len();
+        let cached = (0..count)
+            .map(|k| (self.last_period + k) % count)
+            .find(|&k| self.periods[k].0 == print && *self.periods[k].1 == *raw);
         let parsed = match cached {
-            Some(p) => p,
+            Some(k) => {
+                self.last_period = k;
+                self.periods[k].2
+            }
             None => {
                 let p = std::str::from_utf8(raw).ok().and_then(Period::parse);
-                self.last_period = Some((Box::from(raw), p));
+                if count < PERIOD_LABELS {
+                    self.periods.push((print, Box::from(raw), p));
+                    self.last_period = count;
+                }
                 p
             }
         };
@@ -644,10 +682,11 @@ impl FileReader<'_, '_> {
     /// counted, with its first row, to be reported once when the file is read.
     fn indicator_named(&mut self, row: &Row<'_>, j: usize) -> Option<usize> {
         let name = row.record[j].trim_ascii();
+        let print = Fingerprint::of(name);
         let count = self.names.len();
         let seen = (0..count)
             .map(|k| (self.last_name + 1 + k) % count)
-            .find(|&k| *self.names[k].text == *name);
+            .find(|&k| self.names[k].print == print && *self.names[k].text == *name);
         if let Some(k) = seen {
             self.last_name = k;
             let entry = &mut self.names[k];
@@ -677,6 +716,7 @@ impl FileReader<'_, '_> {
             Loc::default()
         };
         self.names.push(Name {
+            print,
             text: name.into(),
             found,
             rows: 1,
@@ -697,7 +737,13 @@ impl FileReader<'_, '_> {
             return;
         };
         let (ind_col, actual_col, target_col) = (header.indicator, header.actual, header.target);
-        let blank = std::str::from_utf8(&row.record[ind_col]).is_ok_and(|n| n.trim().is_empty());
+        // Past ASCII spaces, only a cell that is empty or starts with a byte that can
+        // lead a Unicode space (C2, E1–E3: U+00A0, U+2000…, U+3000) can be blank.
+        let cell = row.record[ind_col].trim_ascii_start();
+        let blank = cell
+            .first()
+            .is_none_or(|&b| matches!(b, 0xC2 | 0xE1..=0xE3))
+            && std::str::from_utf8(cell).is_ok_and(|n| n.trim().is_empty());
         if blank {
             let at = self.cell_loc(row, ind_col);
             self.error(
@@ -1114,7 +1160,10 @@ impl Fractions {
                                 t.target + t.target.abs() * half,
                             ),
                         };
-                        (a.min(b), a.max(b))
+                        // In hundredths, as a fraction of 1 would be written: the
+                        // value is compared as it is, not multiplied row by row.
+                        let hundredth = Decimal::new(1, 2);
+                        (a.min(b) * hundredth, a.max(b) * hundredth)
                     })
                     .collect()
             })
@@ -1135,10 +1184,9 @@ impl Fractions {
         if size.is_zero() || size > Decimal::ONE {
             return;
         }
-        let scaled = value.amount * Decimal::ONE_HUNDRED;
         if !self.ranges[i]
             .iter()
-            .any(|&(lo, hi)| lo <= scaled && scaled <= hi)
+            .any(|&(lo, hi)| lo <= value.amount && value.amount <= hi)
         {
             return;
         }
@@ -1220,6 +1268,38 @@ mod tests {
             let offset = d.offset.expect("an offset") as usize;
             assert_eq!(index.locate(offset), (d.line, d.col), "{d}");
         }
+    }
+
+    #[test]
+    fn names_and_labels_alike_at_both_ends_are_told_apart() {
+        // Same length, same first and last 8 bytes: one fingerprint, two names.
+        let text = "subject,period,indicator,actual\n\
+            A,2026-10,complaints,1\n\
+            A,2026-10,abcdefgh1ijklmnop,2\n\
+            A,2026-11,abcdefgh2ijklmnop,3\n\
+            A,2026-11,complaints,4\n\
+            A,2026-1x,complaints,5\n\
+            A,2026-10,abcdefgh1ijklmnop,6\n";
+        let found = read_bytes(text.as_bytes(), &ReadOptions::default());
+        let mut messages: Vec<(usize, &str)> = found
+            .problems
+            .iter()
+            .map(|d| (d.line, d.message.as_str()))
+            .collect();
+        messages.sort();
+        assert_eq!(
+            messages,
+            [
+                (
+                    3,
+                    "unknown indicator \"abcdefgh1ijklmnop\" (2 rows, the first here)"
+                ),
+                (4, "unknown indicator \"abcdefgh2ijklmnop\""),
+                (6, "unrecognised period \"2026-1x\""),
+            ]
+        );
+        // The known rows of both periods are read; the unknown names' are not.
+        assert_eq!(found.records.len(), 2);
     }
 
     #[test]

@@ -52,7 +52,9 @@ const MAX_DECIMAL_PLACES: i64 = 12;
 
 /// Maps full-width digits and signs, and the ideographic space, to ASCII (§3 rule 1).
 pub fn normalise_width(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.is_ascii() {
+    // Every form mapped is U+3000 or in U+FF00–U+FFEF, whose UTF-8 starts with E3 or
+    // EF: text without those bytes (ASCII, most Chinese) is kept as it is, unallocated.
+    if !text.bytes().any(|b| b == 0xE3 || b == 0xEF) {
         return std::borrow::Cow::Borrowed(text);
     }
     text.chars()
@@ -71,15 +73,25 @@ pub fn normalise_width(text: &str) -> std::borrow::Cow<'_, str> {
         .into()
 }
 
+/// `text.trim()`, with ASCII spaces trimmed without decoding characters: only text
+/// that then starts or ends with a byte outside ASCII is trimmed of Unicode spaces.
+pub fn trim(text: &str) -> &str {
+    let ascii = text.trim_ascii();
+    match (ascii.as_bytes().first(), ascii.as_bytes().last()) {
+        (Some(&first), Some(&last)) if first >= 0x80 || last >= 0x80 => ascii.trim(),
+        _ => ascii,
+    }
+}
+
 /// Parses one cell for an indicator whose unit is `unit`. `Ok(None)` is "no value".
 pub fn parse_value(cell: &str, unit: &str) -> Result<Option<Value>, ValueError> {
     let normal = normalise_width(cell);
-    let text = normal.trim();
+    let text = trim(&normal);
     if is_no_value(text) {
         return Ok(None);
     }
     let unit = normalise_width(unit);
-    let unit = unit.trim();
+    let unit = trim(&unit);
     let text = if !unit.is_empty() {
         match text.strip_suffix(unit) {
             Some(rest) if rest.trim().is_empty() => return Err(ValueError::UnitOnly),
@@ -323,6 +335,37 @@ mod tests {
 
     fn amount(cell: &str, unit: &str) -> Decimal {
         parse_value(cell, unit).unwrap().unwrap().amount
+    }
+
+    /// Every character `str::trim` removes, and some it keeps, at either end.
+    const EDGES: [&str; 12] = [
+        "", " ", "\t", "\u{a0}", "\u{85}", "\u{1680}", "\u{2003}", "\u{3000}", "\u{feff}", "x",
+        "服", "\u{ff10}",
+    ];
+
+    #[test]
+    fn trim_is_str_trim() {
+        for a in EDGES {
+            for b in EDGES {
+                for middle in ["", "95", "服务", " 1 ", "\u{3000}"] {
+                    let text = format!("{a}{b}{middle}{b}{a}");
+                    assert_eq!(trim(&text), text.trim(), "{text:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn width_is_normalised_whatever_comes_before() {
+        let full = "０１２３４５６７８９．％／－＋，\u{3000}";
+        for before in ["", "a", "服务", "\u{2003}"] {
+            let text = format!("{before}{full}");
+            assert_eq!(normalise_width(&text), format!("{before}0123456789.%/-+, "));
+        }
+        assert!(matches!(
+            normalise_width("服务费用率 95"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]
