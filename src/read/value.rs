@@ -141,6 +141,9 @@ fn check_limits(value: Decimal) -> Result<(), ValueError> {
 /// A number per §3 rule 5: `[+-]? D ([.] digits)? ([eE] [+-]? digits)?` where D is
 /// digits or 1–3 digits followed by `,ddd` groups; with the limits of rule 6.
 pub fn parse_number(text: &str) -> Result<Decimal, ValueError> {
+    if let Some(plain) = plain_number(text) {
+        return Ok(plain);
+    }
     let Some(literal) = scan_number(text) else {
         return Err(if decimal_comma(text) {
             ValueError::DecimalComma
@@ -149,6 +152,50 @@ pub fn parse_number(text: &str) -> Result<Decimal, ValueError> {
         });
     };
     literal.to_decimal(MAX_SIGNIFICANT_DIGITS)
+}
+
+/// The number most cells hold, `-?digits(.digits)?` with at most 15 digits before
+/// the point and 12 after, evaluated in one pass; `None` for anything else, which the
+/// full grammar then reads. The same value as `to_decimal` gives, trailing zeros
+/// dropped, and within the limits by its shape.
+fn plain_number(text: &str) -> Option<Decimal> {
+    let (negative, digits) = match text.as_bytes() {
+        [b'-', rest @ ..] => (true, rest),
+        bytes => (false, bytes),
+    };
+    let (whole, fraction) = match memchr::memchr(b'.', digits) {
+        Some(dot) => (&digits[..dot], &digits[dot + 1..]),
+        None => (digits, &[][..]),
+    };
+    let int_digits = whole.iter().skip_while(|&&b| b == b'0').count();
+    if whole.is_empty()
+        || whole.len() > 18
+        || int_digits > MAX_INTEGER_DIGITS as usize
+        || fraction.len() > MAX_DECIMAL_PLACES as usize
+        || (digits.len() > whole.len() && fraction.is_empty())
+    {
+        return None;
+    }
+    let mut mantissa: i64 = 0;
+    for &b in whole.iter().chain(fraction) {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        // Past 18 digits this would overflow: the full grammar reads those.
+        mantissa = mantissa.checked_mul(10)?.checked_add(i64::from(b - b'0'))?;
+    }
+    let mut scale = fraction.len() as u32;
+    while scale > 0 && mantissa % 10 == 0 {
+        mantissa /= 10;
+        scale -= 1;
+    }
+    if mantissa == 0 {
+        return Some(Decimal::ZERO);
+    }
+    Some(Decimal::new(
+        if negative { -mantissa } else { mantissa },
+        scale,
+    ))
 }
 
 /// `[+-]? digits , digits` and nothing else: a decimal comma, as much of Europe (and
@@ -366,6 +413,52 @@ mod tests {
             normalise_width("服务费用率 95"),
             std::borrow::Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn plain_numbers_are_read_as_the_grammar_reads_them() {
+        let full = |text: &str| scan_number(text).map(|l| l.to_decimal(MAX_SIGNIFICANT_DIGITS));
+        let exact = |d: Decimal| (d.mantissa(), d.scale());
+        let mut texts: Vec<String> = vec![String::new()];
+        for _ in 0..7 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|t| "-0159.".chars().map(move |c| format!("{t}{c}")))
+                .collect();
+            texts.extend(longer);
+        }
+        texts.extend(
+            [
+                "999999999999999.999999999999",
+                "1000000000000000",
+                "0000000000000000000001",
+                "123456789012345678",
+                "1234567890123456789",
+                "0.1234567890123",
+                "0.123456789012",
+                "-0.000",
+                "+1",
+                "1e3",
+                "1,234",
+            ]
+            .map(String::from),
+        );
+        let mut plain = 0;
+        for text in &texts {
+            if let Some(fast) = plain_number(text) {
+                plain += 1;
+                match full(text) {
+                    Some(Ok(slow)) => assert_eq!(exact(fast), exact(slow), "{text:?}"),
+                    other => panic!("{text:?}: plain {fast}, the grammar {other:?}"),
+                }
+            }
+            assert_eq!(
+                parse_number(text).map(exact).ok(),
+                full(text).and_then(Result::ok).map(exact),
+                "{text:?}"
+            );
+        }
+        assert!(plain > 10_000, "the fast path was taken {plain} times");
     }
 
     #[test]
