@@ -287,8 +287,9 @@ impl Reading<'_> {
         let how = settings.grouping(&files, &names);
         let mut cards = Cards::new(sorted, how);
         let mut subjects = vec![false; settings.targets.map_or(0, |t| t.subject_count())];
-        // Two threads: this one merges, groups, rolls up and scores; the other
-        // renders and writes. Cards pass in order, so the bytes are those of one.
+        // Two threads (and the merge on a third, in `Sorted`): this one groups, rolls
+        // up and scores; the other renders and writes. Cards pass in order, so the
+        // bytes are those of one.
         let (scored_cards, written) =
             std::thread::scope(|scope| -> io::Result<(usize, io::Result<()>)> {
                 let (to_sink, from_scorer) =

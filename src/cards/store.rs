@@ -1,10 +1,11 @@
 //! Row records in a compact form, sorted into print order in bounded memory.
 //!
-//! Rows are kept as fixed-size records (subjects interned, values parsed once,
-//! locations as numbers) up to a memory budget. Past it, the rows in hand are sorted
-//! and spilled to a temporary file as a run, and at the end the runs are merged:
-//! external sorting, as `sort` and databases do it. Rows that arrive in order make
-//! runs that are already sorted and merge without interleaving. Spill files are
+//! Rows are kept as fixed-size records (values parsed once, locations as numbers) in
+//! runs of half the memory budget. A full run goes to a thread of its own, which
+//! interns its subjects, sorts it and spills it to a temporary file while the reading
+//! thread fills the other half; at the end the runs are merged, on a thread of its
+//! own too: external sorting, as `sort` and databases do it. Rows that arrive in order
+//! make runs that are already sorted and merge without interleaving. Spill files are
 //! unnamed (unlinked at creation), so nothing is left behind however the process ends.
 
 use std::cmp::Reverse;
