@@ -139,7 +139,8 @@ pub fn read<'s>(settings: &'s Settings<'s>, inputs: Vec<Input<'_>>) -> io::Resul
     // Two threads: this one reads, parses and makes rows compact; the other sorts
     // each run of rows and spills it while the next one is read.
     let last = std::thread::scope(|scope| -> io::Result<_> {
-        let storing = scope.spawn(|| store.spill_all(spiller));
+        let storing =
+            std::thread::Builder::new().spawn_scoped(scope, || store.spill_all(spiller))?;
         for input in inputs {
             reader.read_input(input);
         }
@@ -294,14 +295,17 @@ impl Reading<'_> {
             std::thread::scope(|scope| -> io::Result<(usize, io::Result<()>)> {
                 let (to_sink, from_scorer) =
                     std::sync::mpsc::sync_channel::<Vec<(CardData, ScoredCard)>>(4);
-                let writer = scope.spawn(move || -> io::Result<()> {
-                    for batch in from_scorer {
-                        for (card, scored) in &batch {
-                            sink.card(card, scored)?;
+                let writer = std::thread::Builder::new().spawn_scoped(
+                    scope,
+                    move || -> io::Result<()> {
+                        for batch in from_scorer {
+                            for (card, scored) in &batch {
+                                sink.card(card, scored)?;
+                            }
                         }
-                    }
-                    Ok(())
-                });
+                        Ok(())
+                    },
+                )?;
                 let mut scored_cards = 0;
                 let mut batch = Vec::with_capacity(BATCH);
                 let targets = settings.targets;

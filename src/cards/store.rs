@@ -558,11 +558,11 @@ impl Store {
         if let Some(last) = self.last.take() {
             sources.push(Source::Memory(last.rows.into_iter(), last.parts));
         }
-        Ok(Sorted::new(
+        Sorted::new(
             Merge::new(sources, rank)?,
             std::mem::take(&mut self.names),
             rejected,
-        ))
+        )
     }
 }
 
@@ -664,10 +664,11 @@ pub struct Sorted {
 }
 
 impl Sorted {
-    fn new(mut merge: Merge, names: Vec<Box<str>>, rejected: Vec<bool>) -> Sorted {
+    /// Starts the merge; an error when no thread can be had for it.
+    fn new(mut merge: Merge, names: Vec<Box<str>>, rejected: Vec<bool>) -> io::Result<Sorted> {
         let (to_cards, merged) = std::sync::mpsc::sync_channel(2);
         let (done_with, empties) = std::sync::mpsc::sync_channel::<Vec<Row>>(4);
-        let merging = std::thread::spawn(move || {
+        let merging = std::thread::Builder::new().spawn(move || {
             loop {
                 let mut batch = empties
                     .try_recv()
@@ -697,15 +698,15 @@ impl Sorted {
                     return;
                 }
             }
-        });
-        Sorted {
+        })?;
+        Ok(Sorted {
             merged: Some(merged),
             done_with,
             batch: Vec::new(),
             next: 0,
             merging: Some(merging),
             names,
-        }
+        })
     }
 
     /// The next row, or `None` at the end.
