@@ -69,8 +69,11 @@ impl Settings<'_> {
 /// Rows read between two updates of the progress display's count.
 const PROGRESS_STEP: u64 = 8192;
 
-/// Cards handed from the scoring thread to the writing one at a time.
-const BATCH: usize = 256;
+/// Cards handed from the scoring thread to the writing one at a time: as many as hold
+/// this many values, counting a rolled-up card's sources (a year card of months holds
+/// 13 times a month card's), so that the cards in flight take the same memory
+/// whatever their period.
+const BATCH_VALUES: usize = 256 * 11;
 
 /// The default memory budget for rows: the other bounds of a run (buffers, the
 /// merge, output) fit beside it in 64 MiB.
@@ -307,7 +310,8 @@ impl Reading<'_> {
                     },
                 )?;
                 let mut scored_cards = 0;
-                let mut batch = Vec::with_capacity(BATCH);
+                let mut batch = Vec::new();
+                let mut values_in_batch = 0;
                 let targets = settings.targets;
                 let mut receiver_gone = false;
                 while let Some(card) = cards.next_card(&mut problems)? {
@@ -319,10 +323,13 @@ impl Reading<'_> {
                         // only: output stops where the data went wrong (SPEC §8).
                         Ok(_) if problems.has_errors() || receiver_gone => {}
                         Ok(scored) => {
+                            values_in_batch +=
+                                card.values.len() + card.parts.iter().map(Vec::len).sum::<usize>();
                             batch.push((card, scored));
                             scored_cards += 1;
-                            if batch.len() == BATCH {
-                                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                            if values_in_batch >= BATCH_VALUES {
+                                let full = std::mem::take(&mut batch);
+                                values_in_batch = 0;
                                 receiver_gone = to_sink.send(full).is_err();
                             }
                         }
