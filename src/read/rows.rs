@@ -737,12 +737,13 @@ impl FileReader<'_, '_> {
             return;
         };
         let (ind_col, actual_col, target_col) = (header.indicator, header.actual, header.target);
-        // Past ASCII spaces, only a cell that is empty or starts with a byte that can
-        // lead a Unicode space (C2, E1–E3: U+00A0, U+2000…, U+3000) can be blank.
+        // Past ASCII spaces, only a cell that is empty or starts with a vertical tab
+        // or a byte that can lead a Unicode space (C2, E1–E3: U+00A0, U+2000…,
+        // U+3000) can be blank.
         let cell = row.record[ind_col].trim_ascii_start();
         let blank = cell
             .first()
-            .is_none_or(|&b| matches!(b, 0xC2 | 0xE1..=0xE3))
+            .is_none_or(|&b| matches!(b, 0x0B | 0xC2 | 0xE1..=0xE3))
             && std::str::from_utf8(cell).is_ok_and(|n| n.trim().is_empty());
         if blank {
             let at = self.cell_loc(row, ind_col);
@@ -1300,6 +1301,18 @@ mod tests {
         );
         // The known rows of both periods are read; the unknown names' are not.
         assert_eq!(found.records.len(), 2);
+    }
+
+    #[test]
+    fn an_indicator_cell_of_any_white_space_is_empty() {
+        for space in [
+            "", " ", "\u{b}", "\u{a0}", "\u{85}", "\u{1680}", "\u{2003}", "\u{3000}",
+        ] {
+            let text = format!("subject,period,indicator,actual\nA,2026-10, {space} ,1\n");
+            let found = read_bytes(text.as_bytes(), &ReadOptions::default());
+            let messages: Vec<&str> = found.problems.iter().map(|d| d.message.as_str()).collect();
+            assert_eq!(messages, ["the indicator is empty"], "{space:?}");
+        }
     }
 
     #[test]

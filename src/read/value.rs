@@ -74,11 +74,13 @@ pub fn normalise_width(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// `text.trim()`, with ASCII spaces trimmed without decoding characters: only text
-/// that then starts or ends with a byte outside ASCII is trimmed of Unicode spaces.
+/// that then starts or ends with a byte outside ASCII (or a vertical tab, white space
+/// to `trim` but not to `trim_ascii`) is trimmed of the other spaces.
 pub fn trim(text: &str) -> &str {
     let ascii = text.trim_ascii();
+    let other = |b: u8| b >= 0x80 || b == 0x0B;
     match (ascii.as_bytes().first(), ascii.as_bytes().last()) {
-        (Some(&first), Some(&last)) if first >= 0x80 || last >= 0x80 => ascii.trim(),
+        (Some(&first), Some(&last)) if other(first) || other(last) => ascii.trim(),
         _ => ascii,
     }
 }
@@ -385,9 +387,9 @@ mod tests {
     }
 
     /// Every character `str::trim` removes, and some it keeps, at either end.
-    const EDGES: [&str; 12] = [
-        "", " ", "\t", "\u{a0}", "\u{85}", "\u{1680}", "\u{2003}", "\u{3000}", "\u{feff}", "x",
-        "服", "\u{ff10}",
+    const EDGES: [&str; 14] = [
+        "", " ", "\t", "\u{b}", "\u{c}", "\u{a0}", "\u{85}", "\u{1680}", "\u{2003}", "\u{3000}",
+        "\u{feff}", "x", "服", "\u{ff10}",
     ];
 
     #[test]
