@@ -778,23 +778,32 @@ fn read_long(rows: &[LongRow], crlf: bool) -> (Vec<CardData>, Vec<kpi::diag::Dia
     read_files(&[("actuals.csv", text.as_bytes())], &ReadOptions::default())
 }
 
+/// The pipeline's settings for the built-in card, months as they are, missing values
+/// an error, the default memory budget.
+fn pipeline_settings(
+    read: ReadOptions,
+    targets: Option<&kpi::targets::SubjectTargets>,
+) -> kpi::pipeline::Settings<'_> {
+    kpi::pipeline::Settings {
+        def: builtin(),
+        read,
+        roll_up: kpi::cards::RollUp::None,
+        targets,
+        partial: false,
+        missing: MissingPolicy::Error,
+        memory: kpi::pipeline::DEFAULT_MEMORY,
+        spill_dir: std::env::temp_dir(),
+        sheet: None,
+        rows_read: None,
+    }
+}
+
 /// The cards of data files in memory, through the library's pipeline.
 fn read_files(
     files: &[(&str, &[u8])],
     options: &ReadOptions,
 ) -> (Vec<CardData>, Vec<kpi::diag::Diagnostic>) {
-    let settings = kpi::pipeline::Settings {
-        def: builtin(),
-        read: options.clone(),
-        roll_up: kpi::cards::RollUp::None,
-        targets: None,
-        partial: false,
-        missing: kpi::score::MissingPolicy::Error,
-        memory: kpi::pipeline::DEFAULT_MEMORY,
-        spill_dir: std::env::temp_dir(),
-        sheet: None,
-        rows_read: None,
-    };
+    let settings = pipeline_settings(options.clone(), None);
     let inputs = files
         .iter()
         .map(|(name, bytes)| kpi::pipeline::Input::Open {
@@ -1712,18 +1721,7 @@ fn encoded(text: &str, encoding: Index) -> Vec<u8> {
 
 /// Every problem of a data file in memory, scoring included, through the library.
 fn problems(bytes: &[u8]) -> Vec<kpi::diag::Diagnostic> {
-    let settings = kpi::pipeline::Settings {
-        def: builtin(),
-        read: ReadOptions::default(),
-        roll_up: kpi::cards::RollUp::None,
-        targets: None,
-        partial: false,
-        missing: MissingPolicy::Error,
-        memory: kpi::pipeline::DEFAULT_MEMORY,
-        spill_dir: std::env::temp_dir(),
-        sheet: None,
-        rows_read: None,
-    };
+    let settings = pipeline_settings(ReadOptions::default(), None);
     let inputs = vec![kpi::pipeline::Input::Open {
         name: "data.csv".to_string(),
         reader: Box::new(bytes),
@@ -1933,18 +1931,7 @@ fn targets_of(text: &str) -> Result<kpi::targets::SubjectTargets, Vec<String>> {
 
 /// Scores actuals with the built-in card and, if given, a targets file.
 fn scored_with(actuals: &str, targets: Option<&kpi::targets::SubjectTargets>) -> Collect {
-    let settings = kpi::pipeline::Settings {
-        def: builtin(),
-        read: ReadOptions::default(),
-        roll_up: kpi::cards::RollUp::None,
-        targets,
-        partial: false,
-        missing: MissingPolicy::Error,
-        memory: kpi::pipeline::DEFAULT_MEMORY,
-        spill_dir: std::env::temp_dir(),
-        sheet: None,
-        rows_read: None,
-    };
+    let settings = pipeline_settings(ReadOptions::default(), targets);
     let inputs = vec![kpi::pipeline::Input::Open {
         name: "actuals.csv".into(),
         reader: Box::new(std::io::Cursor::new(actuals.as_bytes().to_vec())),

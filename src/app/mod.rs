@@ -281,6 +281,24 @@ pub fn definition_or_report(input: &InputArgs) -> io::Result<Option<Definition>>
     }
 }
 
+/// `load_definition` for the commands without data files (`targets`, `template`):
+/// its warnings printed, or its problems printed and `None`.
+pub fn definition_or_print(
+    config: Option<&Path>,
+    targets: Option<&Path>,
+    reading: &TargetsReading,
+) -> io::Result<Option<Definition>> {
+    let (definition, shown) = match load_definition(config, targets, reading) {
+        Ok(mut definition) => {
+            let warnings = std::mem::take(&mut definition.warnings);
+            (Some(definition), warnings)
+        }
+        Err(diagnostics) => (None, diagnostics),
+    };
+    print_diagnostics(&mut io::stderr(), &shown, stderr_is_terminal())?;
+    Ok(definition)
+}
+
 /// `html` and `xlsx` are files, not a stream for a terminal: without `--output`, a
 /// usage error, said here, and the exit status to end with.
 pub fn needs_output(

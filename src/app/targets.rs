@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use super::{
-    EXIT_INVALID, EXIT_OK, EXIT_USAGE, lang_of, load_definition, print_diagnostics, say,
+    EXIT_INVALID, EXIT_OK, EXIT_USAGE, definition_or_print, lang_of, print_diagnostics, say,
     stderr_is_terminal, terminal_width, usage_error,
 };
 use crate::app::args::TargetsArgs;
@@ -18,19 +18,11 @@ pub fn run(args: &TargetsArgs) -> anyhow::Result<i32> {
         delimiter: args.delimiter,
         ignore_unknown: args.ignore_unknown,
     };
-    let definition =
-        match load_definition(args.config.as_deref(), args.targets.as_deref(), &reading) {
-            Ok(definition) => definition,
-            Err(diagnostics) => {
-                print_diagnostics(&mut io::stderr(), &diagnostics, stderr_is_terminal())?;
-                return Ok(EXIT_INVALID);
-            }
-        };
-    print_diagnostics(
-        &mut io::stderr(),
-        &definition.warnings,
-        stderr_is_terminal(),
-    )?;
+    let Some(definition) =
+        definition_or_print(args.config.as_deref(), args.targets.as_deref(), &reading)?
+    else {
+        return Ok(EXIT_INVALID);
+    };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let width = terminal_width(true);

@@ -88,20 +88,12 @@ pub fn run(args: &TemplateArgs) -> anyhow::Result<i32> {
     // The targets file is read as a data file is, its encoding detected (this
     // command's --encoding is the form's).
     let reading = super::TargetsReading::default();
-    let definition =
-        match super::load_definition(args.config.as_deref(), args.targets.as_deref(), &reading) {
-            Ok(definition) => definition,
-            Err(diagnostics) => {
-                out.abandon();
-                print_diagnostics(&mut io::stderr(), &diagnostics, stderr_is_terminal())?;
-                return Ok(EXIT_INVALID);
-            }
-        };
-    print_diagnostics(
-        &mut io::stderr(),
-        &definition.warnings,
-        stderr_is_terminal(),
-    )?;
+    let Some(definition) =
+        super::definition_or_print(args.config.as_deref(), args.targets.as_deref(), &reading)?
+    else {
+        out.abandon();
+        return Ok(EXIT_INVALID);
+    };
     let def = &definition.def;
     let mut subjects = args.subjects.clone();
     if let Some(file) = &args.subjects_file {
