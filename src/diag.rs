@@ -350,6 +350,11 @@ impl Problems {
         self.list.iter().any(|d| !d.is_error())
     }
 
+    /// Whether any problem or warning has been found.
+    pub fn has_any(&self) -> bool {
+        !self.list.is_empty() || !self.unlisted.is_empty()
+    }
+
     pub fn has_errors(&self) -> bool {
         self.list.iter().any(Diagnostic::is_error) || !self.unlisted.is_empty()
     }

@@ -5,10 +5,12 @@
 
 use std::io::{self, Read};
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crate::cards::CardData;
 use crate::cards::group::Cards;
-use crate::cards::store::{Compactor, Store};
+use crate::cards::store::{Compactor, Feed, Sorted, Store};
 use crate::cards::{Grouping, RollUp};
 use crate::diag::{Diagnostic, Problems};
 use crate::model::Scorecard;
@@ -19,9 +21,41 @@ use crate::score::{CardError, MissingPolicy, ScoredCard};
 use crate::targets::SubjectTargets;
 
 /// Where scored cards go: a format's writer, an explanation, a trend, nothing.
+///
+/// A sink that can take cards back is given them while the files are still being
+/// read, on the bet that the rows come in print order (§5), as a file sorted by
+/// subject or a database's export does. A row out of order, or a problem, loses the
+/// bet: the sink is rewound, and is given the cards again once every row is sorted.
 pub trait Sink {
     /// A card scored, in print order, with the data it was scored from.
     fn card(&mut self, card: &CardData, scored: &ScoredCard) -> io::Result<()>;
+
+    /// Whether `rewind` can take back the cards had so far.
+    fn can_rewind(&self) -> bool;
+
+    /// Takes back every card had so far, as if none had come.
+    fn rewind(&mut self) -> io::Result<()>;
+}
+
+/// Where a sink writes, when what is written there can be taken back: a spool, or
+/// a file of one's own not yet put in place.
+pub trait Rewind {
+    /// Whether `rewind` can take back what was written so far.
+    fn can_rewind(&self) -> bool;
+
+    /// Takes back everything written so far.
+    fn rewind(&mut self) -> io::Result<()>;
+}
+
+impl Rewind for Vec<u8> {
+    fn can_rewind(&self) -> bool {
+        true
+    }
+
+    fn rewind(&mut self) -> io::Result<()> {
+        self.clear();
+        Ok(())
+    }
 }
 
 /// A sink that keeps nothing (`kpi check`, or output that will not be written).
@@ -31,6 +65,23 @@ impl Sink for Discard {
     fn card(&mut self, _: &CardData, _: &ScoredCard) -> io::Result<()> {
         Ok(())
     }
+
+    fn can_rewind(&self) -> bool {
+        true
+    }
+
+    fn rewind(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// What a progress display reads while a run goes on.
+#[derive(Debug, Default)]
+pub struct Counts {
+    /// Rows read so far, counted a few thousand at a time.
+    pub rows: AtomicU64,
+    /// Every data file has been read.
+    pub read: AtomicBool,
 }
 
 /// Everything the pipeline needs to know, resolved before it runs.
@@ -48,8 +99,11 @@ pub struct Settings<'a> {
     pub sheet: Option<String>,
     /// Targets per subject (SPEC §2.4), when a targets file is in force.
     pub targets: Option<&'a SubjectTargets>,
-    /// Counts the rows read, for a progress display; `None` when nobody watches.
-    pub rows_read: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+    /// `--strict`: a warning in the files keeps every card from the sink, as an
+    /// error does.
+    pub strict: bool,
+    /// Counts for a progress display; `None` when nobody watches.
+    pub counts: Option<Arc<Counts>>,
 }
 
 impl Settings<'_> {
@@ -100,8 +154,7 @@ impl Input<'_> {
 }
 
 /// The data files read, and their rows sorted, ready to make cards.
-pub struct Reading<'s> {
-    settings: &'s Settings<'s>,
+struct Reading {
     store: Store,
     files: Vec<String>,
     /// Each indicator as messages name it (`Indicator::label`).
@@ -124,9 +177,99 @@ pub struct Outcome {
     pub subjects: Vec<bool>,
 }
 
-/// Reads every data file: the first half of a run. Nothing reaches a sink yet, so a
-/// caller can look at the problems found before choosing where cards go.
-pub fn read<'s>(settings: &'s Settings<'s>, inputs: Vec<Input<'_>>) -> io::Result<Reading<'s>> {
+/// Runs the pipeline: every data file read, every row made part of a card, every card
+/// rolled up and scored and handed to `sink`, in print order. Problems are all looked
+/// for; once the files show an error (or, under `strict`, a warning), no card goes to
+/// the sink, and once a card shows one, no later card does (SPEC §8).
+///
+/// Rows that come in print order make cards as they are read, on a thread of their
+/// own (when the sink can take cards back, should a later row come out of order).
+/// Otherwise cards are made once the last row is read and sorted.
+pub fn run(
+    settings: &Settings<'_>,
+    inputs: Vec<Input<'_>>,
+    sink: &mut (dyn Sink + Send),
+) -> io::Result<Outcome> {
+    let files: Vec<String> = inputs.iter().map(|i| i.name().to_string()).collect();
+    // Provisional names: a problem loses the bet, so no message uses them.
+    let names: Vec<String> = settings
+        .def
+        .indicators
+        .iter()
+        .map(|i| i.label(None, settings.read.lang))
+        .collect();
+    let bet_on: &mut (dyn Sink + Send) = &mut *sink;
+    let (reading, bet) = std::thread::scope(|scope| -> io::Result<_> {
+        let (feed, betting) = if bet_on.can_rewind() {
+            let (feed, sorted) = Sorted::fed();
+            let (files, names) = (&files, &names);
+            let betting = std::thread::Builder::new().spawn_scoped(scope, move || {
+                hand_on(
+                    settings,
+                    sorted,
+                    files,
+                    names,
+                    &mut Problems::default(),
+                    bet_on,
+                    true,
+                )
+            })?;
+            (Some(feed), Some(betting))
+        } else {
+            (None, None)
+        };
+        let reading = read(settings, inputs, feed);
+        let bet = betting.map(|betting| {
+            betting
+                .join()
+                .unwrap_or_else(|_| Err(io::Error::other("the scoring thread failed")))
+        });
+        Ok((reading?, bet))
+    })?;
+    if let Some(counts) = &settings.counts {
+        counts.read.store(true, Ordering::Relaxed);
+    }
+    let Reading {
+        store,
+        files,
+        names,
+        rejected,
+        mut problems,
+        sheets,
+    } = reading;
+    let failed = problems.has_errors()
+        || (settings.strict && problems.has_warnings())
+        || rejected.contains(&true);
+    let handed = match bet {
+        Some(Ok(handed)) if handed.won && store.fed_all() && !failed => handed,
+        bet => {
+            if bet.is_some() {
+                sink.rewind()?;
+            }
+            let sink: &mut (dyn Sink + Send) = if failed { &mut Discard } else { sink };
+            let sorted = store.into_sorted(rejected)?;
+            hand_on(settings, sorted, &files, &names, &mut problems, sink, false)?
+        }
+    };
+    let mut diagnostics = problems.into_sorted(&files);
+    for map in &sheets {
+        map.locate(&mut diagnostics);
+    }
+    Ok(Outcome {
+        diagnostics,
+        cards: handed.cards,
+        files,
+        subjects: handed.subjects,
+    })
+}
+
+/// Reads every data file, its rows sorted (and, while they come in print order,
+/// handed to `feed` as they are read).
+fn read(
+    settings: &Settings<'_>,
+    inputs: Vec<Input<'_>>,
+    feed: Option<Feed>,
+) -> io::Result<Reading> {
     let mut store = Store::new(&settings.spill_dir);
     let (compactor, spiller) = Compactor::new(settings.memory);
     let mut reader = Reader {
@@ -141,19 +284,17 @@ pub fn read<'s>(settings: &'s Settings<'s>, inputs: Vec<Input<'_>>) -> io::Resul
     };
     // Two threads: this one reads, parses and makes rows compact; the other sorts
     // each run of rows and spills it while the next one is read.
-    let last = std::thread::scope(|scope| -> io::Result<_> {
+    std::thread::scope(|scope| -> io::Result<()> {
         let storing =
-            std::thread::Builder::new().spawn_scoped(scope, || store.spill_all(spiller))?;
+            std::thread::Builder::new().spawn_scoped(scope, || store.spill_all(spiller, feed))?;
         for input in inputs {
             reader.read_input(input);
         }
-        let last = reader.compactor.finish();
-        let spilled = storing
+        reader.compactor.finish();
+        storing
             .join()
-            .unwrap_or_else(|_| Err(io::Error::other("the sorting thread failed")));
-        spilled.map(|()| last)
+            .unwrap_or_else(|_| Err(io::Error::other("the sorting thread failed")))
     })?;
-    store.take_last(last);
     let Reader {
         files,
         rejected,
@@ -171,7 +312,6 @@ pub fn read<'s>(settings: &'s Settings<'s>, inputs: Vec<Input<'_>>) -> io::Resul
         .map(|(indicator, named)| indicator.label(named.as_deref(), settings.read.lang))
         .collect();
     Ok(Reading {
-        settings,
         store,
         files,
         names,
@@ -224,8 +364,8 @@ impl Reader<'_> {
             *counted += 1;
             if *counted == PROGRESS_STEP {
                 *counted = 0;
-                if let Some(rows) = &settings.rows_read {
-                    rows.fetch_add(PROGRESS_STEP, std::sync::atomic::Ordering::Relaxed);
+                if let Some(counts) = &settings.counts {
+                    counts.rows.fetch_add(PROGRESS_STEP, Ordering::Relaxed);
                 }
             }
         };
@@ -265,102 +405,104 @@ impl Reader<'_> {
     }
 }
 
-impl Reading<'_> {
-    /// Whether an error has been found so far.
-    pub fn has_errors(&self) -> bool {
-        self.problems.has_errors()
-    }
+/// What handing cards on came to.
+struct Handed {
+    /// Cards scored and handed to the sink.
+    cards: usize,
+    /// Per subject of the targets file in force, whether any card is of it.
+    subjects: Vec<bool>,
+    /// On a bet: every row came and made a card, with no problem.
+    won: bool,
+}
 
-    /// Whether a warning has been found so far (all of the readers' are, by now).
-    pub fn has_warnings(&self) -> bool {
-        self.problems.has_warnings()
-    }
-
-    /// The second half of a run: cards made, rolled up, scored and handed to `sink`.
-    pub fn finish(self, sink: &mut (dyn Sink + Send)) -> io::Result<Outcome> {
-        let Reading {
-            settings,
-            store,
-            files,
-            names,
-            rejected,
-            mut problems,
-            sheets,
-        } = self;
-        let sorted = store.into_sorted(rejected)?;
-        let how = settings.grouping(&files, &names);
-        let mut cards = Cards::new(sorted, how);
-        let mut subjects = vec![false; settings.targets.map_or(0, |t| t.subject_count())];
-        // Two threads (and the merge on a third, in `Sorted`): this one groups, rolls
-        // up and scores; the other renders and writes. Cards pass in order, so the
-        // bytes are those of one.
-        let (scored_cards, written) =
-            std::thread::scope(|scope| -> io::Result<(usize, io::Result<()>)> {
-                let (to_sink, from_scorer) =
-                    std::sync::mpsc::sync_channel::<Vec<(CardData, ScoredCard)>>(4);
-                let writer = std::thread::Builder::new().spawn_scoped(
-                    scope,
-                    move || -> io::Result<()> {
-                        for batch in from_scorer {
-                            for (card, scored) in &batch {
-                                sink.card(card, scored)?;
-                            }
-                        }
-                        Ok(())
-                    },
-                )?;
-                let mut scored_cards = 0;
-                let mut batch = Vec::new();
-                let mut values_in_batch = 0;
-                let targets = settings.targets;
-                let mut receiver_gone = false;
-                while let Some(card) = cards.next_card(&mut problems)? {
-                    if let Some(s) = targets.and_then(|t| t.subject_index(&card.key.subject)) {
-                        subjects[s] = true;
-                    }
-                    match card.score(settings.def, settings.missing) {
-                        // After the first problem, cards are scored for their problems
-                        // only: output stops where the data went wrong (SPEC §8).
-                        Ok(_) if problems.has_errors() || receiver_gone => {}
-                        Ok(scored) => {
-                            values_in_batch +=
-                                card.values.len() + card.parts.iter().map(Vec::len).sum::<usize>();
-                            batch.push((card, scored));
-                            scored_cards += 1;
-                            if values_in_batch >= BATCH_VALUES {
-                                let full = std::mem::take(&mut batch);
-                                values_in_batch = 0;
-                                receiver_gone = to_sink.send(full).is_err();
-                            }
-                        }
-                        Err(errors) => {
-                            for d in card_problems(settings.def, &names, &files, &card, &errors) {
-                                problems.push(d);
-                            }
-                        }
+/// Cards made of sorted rows, rolled up, scored and handed to `sink`. On a `bet`
+/// (rows fed as they are read), the first problem stops it: the bet is lost.
+fn hand_on(
+    settings: &Settings<'_>,
+    sorted: Sorted,
+    files: &[String],
+    names: &[String],
+    problems: &mut Problems,
+    sink: &mut (dyn Sink + Send),
+    bet: bool,
+) -> io::Result<Handed> {
+    let how = settings.grouping(files, names);
+    let mut cards = Cards::new(sorted, how);
+    let mut subjects = vec![false; settings.targets.map_or(0, |t| t.subject_count())];
+    // Two threads (and the merge on a third, in `Sorted`): this one groups, rolls
+    // up and scores; the other renders and writes. Cards pass in order, so the
+    // bytes are those of one.
+    let (handed, written) = std::thread::scope(|scope| -> io::Result<(Handed, io::Result<()>)> {
+        let (to_sink, from_scorer) =
+            std::sync::mpsc::sync_channel::<Vec<(CardData, ScoredCard)>>(4);
+        let writer =
+            std::thread::Builder::new().spawn_scoped(scope, move || -> io::Result<()> {
+                for batch in from_scorer {
+                    for (card, scored) in &batch {
+                        sink.card(card, scored)?;
                     }
                 }
-                if !batch.is_empty() && !receiver_gone {
-                    let _ = to_sink.send(batch);
-                }
-                drop(to_sink);
-                let written = writer
-                    .join()
-                    .unwrap_or_else(|_| Err(io::Error::other("the writing thread failed")));
-                Ok((scored_cards, written))
+                Ok(())
             })?;
-        written?;
-        let mut diagnostics = problems.into_sorted(&files);
-        for map in &sheets {
-            map.locate(&mut diagnostics);
+        let mut scored_cards = 0;
+        let mut batch = Vec::new();
+        let mut values_in_batch = 0;
+        let targets = settings.targets;
+        let mut receiver_gone = false;
+        let mut won = bet;
+        while let Some(card) = cards.next_card(problems)? {
+            if bet && problems.has_any() {
+                won = false;
+                break;
+            }
+            if let Some(s) = targets.and_then(|t| t.subject_index(&card.key.subject)) {
+                subjects[s] = true;
+            }
+            match card.score(settings.def, settings.missing) {
+                // After the first problem, cards are scored for their problems
+                // only: output stops where the data went wrong (SPEC §8).
+                Ok(_) if problems.has_errors() || receiver_gone => {}
+                Ok(scored) => {
+                    values_in_batch +=
+                        card.values.len() + card.parts.iter().map(Vec::len).sum::<usize>();
+                    batch.push((card, scored));
+                    scored_cards += 1;
+                    if values_in_batch >= BATCH_VALUES {
+                        let full = std::mem::take(&mut batch);
+                        values_in_batch = 0;
+                        receiver_gone = to_sink.send(full).is_err();
+                    }
+                }
+                Err(_) if bet => {
+                    won = false;
+                    break;
+                }
+                Err(errors) => {
+                    for d in card_problems(settings.def, names, files, &card, &errors) {
+                        problems.push(d);
+                    }
+                }
+            }
         }
-        Ok(Outcome {
-            diagnostics,
+        if bet && problems.has_any() {
+            won = false;
+        }
+        if !batch.is_empty() && !receiver_gone && (won || !bet) {
+            let _ = to_sink.send(batch);
+        }
+        drop(to_sink);
+        let written = writer
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("the writing thread failed")));
+        let handed = Handed {
             cards: scored_cards,
-            files,
             subjects,
-        })
-    }
+            won,
+        };
+        Ok((handed, written))
+    })?;
+    written?;
+    Ok(handed)
 }
 
 /// The cards a run makes of its data, unscored, and the problems found making them:
@@ -376,7 +518,7 @@ pub fn cards_of(
         rejected,
         mut problems,
         ..
-    } = read(settings, inputs)?;
+    } = read(settings, inputs, None)?;
     let how = settings.grouping(&files, &names);
     let mut cards = Cards::new(store.into_sorted(rejected)?, how);
     let mut all = Vec::new();

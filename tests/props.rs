@@ -794,7 +794,8 @@ fn pipeline_settings(
         memory: kpi::pipeline::DEFAULT_MEMORY,
         spill_dir: std::env::temp_dir(),
         sheet: None,
-        rows_read: None,
+        strict: false,
+        counts: None,
     }
 }
 
@@ -844,6 +845,38 @@ proptest! {
         prop_assert!(db.iter().all(|d| !d.is_error()), "{:?}", db);
         prop_assert_eq!(da.len(), db.len());
         prop_assert_eq!(contents(&a), contents(&b));
+    }
+
+    /// Cards made while the rows are read (on the bet that they come in print order,
+    /// taken back when one does not) are the cards made once every row is sorted, in
+    /// any order, at any budget, with the same problems.
+    #[test]
+    fn cards_made_while_reading_are_those_made_after(
+        (rows, shuffled, crlf) in long_rows(),
+        memory in prop_oneof![Just(256usize), Just(kpi::pipeline::DEFAULT_MEMORY)],
+        missing in missing_policy(),
+    ) {
+        let mut in_order = rows.clone();
+        in_order.sort_by_key(|r| (SUBJECTS[r.subject], PERIODS[r.period].1));
+        for rows in [&in_order, &rows, &shuffled] {
+            let text = long_file(rows, crlf);
+            let run = |rewinds: bool| {
+                let mut settings = pipeline_settings(ReadOptions::default(), None);
+                settings.memory = memory;
+                settings.missing = missing;
+                let inputs = vec![kpi::pipeline::Input::Open {
+                    name: "actuals.csv".into(),
+                    reader: Box::new(std::io::Cursor::new(text.clone().into_bytes())),
+                }];
+                let mut sink = Collect(Vec::new(), rewinds);
+                let outcome = kpi::pipeline::run(&settings, inputs, &mut sink)
+                    .expect("scoring in memory");
+                let problems: Vec<String> =
+                    outcome.diagnostics.iter().map(ToString::to_string).collect();
+                (format!("{:?}", sink.0), problems, outcome.cards)
+            };
+            prop_assert_eq!(run(true), run(false));
+        }
     }
 
     /// §5: every row's cell lands in the card of its subject and normalised period, parsed
@@ -1726,8 +1759,7 @@ fn problems(bytes: &[u8]) -> Vec<kpi::diag::Diagnostic> {
         name: "data.csv".to_string(),
         reader: Box::new(bytes),
     }];
-    kpi::pipeline::read(&settings, inputs)
-        .and_then(|reading| reading.finish(&mut kpi::pipeline::Discard))
+    kpi::pipeline::run(&settings, inputs, &mut kpi::pipeline::Discard)
         .expect("reading memory")
         .diagnostics
 }
@@ -1900,8 +1932,9 @@ type Scored = (
     Option<Vec<Option<Thresholds>>>,
 );
 
-/// Each card's subject, period and score, through the library's whole pipeline.
-struct Collect(Vec<Scored>);
+/// Each card's subject, period and score, through the library's whole pipeline; and
+/// whether it can be rewound (and so be given cards while the rows are read).
+struct Collect(Vec<Scored>, bool);
 
 impl kpi::pipeline::Sink for Collect {
     fn card(&mut self, _: &CardData, scored: &kpi::score::ScoredCard) -> std::io::Result<()> {
@@ -1911,6 +1944,15 @@ impl kpi::pipeline::Sink for Collect {
             scored.score.clone(),
             scored.targets.as_ref().map(|t| t.thresholds.clone()),
         ));
+        Ok(())
+    }
+
+    fn can_rewind(&self) -> bool {
+        self.1
+    }
+
+    fn rewind(&mut self) -> std::io::Result<()> {
+        self.0.clear();
         Ok(())
     }
 }
@@ -1936,10 +1978,8 @@ fn scored_with(actuals: &str, targets: Option<&kpi::targets::SubjectTargets>) ->
         name: "actuals.csv".into(),
         reader: Box::new(std::io::Cursor::new(actuals.as_bytes().to_vec())),
     }];
-    let mut sink = Collect(Vec::new());
-    let outcome = kpi::pipeline::read(&settings, inputs)
-        .and_then(|reading| reading.finish(&mut sink))
-        .expect("scoring in memory");
+    let mut sink = Collect(Vec::new(), true);
+    let outcome = kpi::pipeline::run(&settings, inputs, &mut sink).expect("scoring in memory");
     assert!(
         outcome.diagnostics.iter().all(|d| !d.is_error()),
         "{:?}",

@@ -5,7 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 
-use kpi::cards::group::RollUp;
+use kpi::cards::RollUp;
 use kpi::model::{Lang, PeriodKind};
 use kpi::pipeline::{self, Input, Settings};
 use kpi::read::rows::ReadOptions;
@@ -16,7 +16,7 @@ fn run(def: &kpi::model::Scorecard, settings: &Settings<'_>, bytes: &[u8]) -> (V
     let inputs = vec![Input::Open { name: "fuzz.csv".into(), reader: Box::new(bytes) }];
     let options = RenderOptions { lang: Lang::Zh, color: false, bom: false, date: String::new(), width: None };
     let mut sink = Rendered::new(Format::Csv, def, options, None, Vec::new());
-    let outcome = pipeline::read(settings, inputs).expect("reading memory").finish(&mut sink).expect("writing memory");
+    let outcome = pipeline::run(settings, inputs, &mut sink).expect("reading memory");
     let errors = outcome.diagnostics.iter().filter(|d| d.is_error()).count();
     (sink.end(errors > 0).expect("writing memory"), errors)
 }
@@ -38,7 +38,9 @@ fuzz_target!(|data: &[u8]| {
         memory,
         spill_dir: std::env::temp_dir(),
         sheet: None,
-        rows_read: None,
+        targets: None,
+        strict: false,
+        counts: None,
     };
     let (wide_budget, errors) = run(&def, &settings(pipeline::DEFAULT_MEMORY), bytes);
     let (tiny_budget, tiny_errors) = run(&def, &settings(1024), bytes);

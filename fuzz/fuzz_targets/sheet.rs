@@ -13,6 +13,6 @@ fuzz_target!(|data: &[u8]| {
         let def = kpi::read::config::parse(kpi::read::config::BUILTIN, "builtin").expect("the built-in card");
         let mut emit = |_: kpi::read::rows::Record<'_>| {};
         let options = kpi::read::rows::ReadOptions::default();
-        let _ = kpi::read::rows::read(&def, name, 0, &mut grid.csv.as_bytes(), &options, &mut emit);
+        let _ = kpi::read::rows::read(&def, None, name, 0, &mut grid.csv.as_bytes(), &options, &mut emit);
     }
 });

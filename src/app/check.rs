@@ -6,8 +6,7 @@ use std::io::{self, IsTerminal, Write};
 use serde::Serialize;
 
 use super::{
-    EXIT_INVALID, EXIT_OK, files_read, load_definition, open_inputs, print_diagnostics, settings,
-    with_snippets,
+    EXIT_INVALID, EXIT_OK, begin, files_read, load_definition, print_diagnostics, with_snippets,
 };
 use crate::app::args::{CheckArgs, CheckFormat};
 use kpi::diag::{Diagnostic, Severity, quoted};
@@ -23,14 +22,10 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
         &super::TargetsReading::of(input),
     ) {
         Ok(mut definition) => {
-            let (inputs, progress) = open_inputs(input, false);
             let warnings = std::mem::take(&mut definition.warnings);
-            let mut settings = settings(&definition, input);
-            settings.rows_read = Some(progress.values.clone());
+            let (inputs, settings, progress) = begin(&definition, input, false);
             let data_files = inputs.len();
-            let reading = pipeline::read(&settings, inputs)?;
-            progress.reading_done();
-            let outcome = reading.finish(&mut Discard)?;
+            let outcome = pipeline::run(&settings, inputs, &mut Discard)?;
             drop(progress);
             let mut diagnostics = warnings;
             if let Some(targets) = &definition.targets

@@ -390,7 +390,8 @@ pub fn settings<'a>(definition: &'a Definition, input: &InputArgs) -> Settings<'
         memory: input.memory.unwrap_or(DEFAULT_MEMORY),
         spill_dir: std::env::temp_dir(),
         sheet: input.sheet.clone(),
-        rows_read: None,
+        strict: false,
+        counts: None,
     }
 }
 
@@ -441,14 +442,19 @@ pub fn inputs(
     (inputs, total)
 }
 
-/// The data files opened, and a progress display watching them.
-pub fn open_inputs(
+/// A run begun: its data files opened, its settings resolved, and a progress
+/// display watching both.
+pub fn begin<'a>(
+    definition: &'a Definition,
     input: &InputArgs,
     stdin_by_default: bool,
-) -> (Vec<Input<'static>>, progress::Progress) {
+) -> (Vec<Input<'static>>, Settings<'a>, progress::Progress) {
     let bytes = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
     let (inputs, total) = inputs(input, stdin_by_default, &bytes);
-    (inputs, progress::Progress::start(input.quiet, total, bytes))
+    let progress = progress::Progress::start(input.quiet, total, bytes);
+    let mut settings = settings(definition, input);
+    settings.counts = Some(progress.counts.clone());
+    (inputs, settings, progress)
 }
 
 /// The files a run read, for the summary of `check`: the data files, and the
@@ -615,8 +621,7 @@ mod tests {
         let settings = settings(&definition, &args.input);
         let counter = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
         let (inputs, _) = inputs(&args.input, false, &counter);
-        let mut diagnostics = kpi::pipeline::read(&settings, inputs)
-            .and_then(|reading| reading.finish(&mut kpi::pipeline::Discard))
+        let mut diagnostics = kpi::pipeline::run(&settings, inputs, &mut kpi::pipeline::Discard)
             .expect("reading the data file")
             .diagnostics;
         with_snippets(&mut diagnostics, &args.input);

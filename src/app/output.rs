@@ -3,9 +3,11 @@
 //! temporary file is removed on failure, and on Ctrl-C too.
 
 use std::fs::File;
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, BufWriter, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+
+use kpi::pipeline::Rewind;
 
 /// Output is written in blocks this large, not card by card.
 const WRITE_BUFFER: usize = 1 << 16;
@@ -43,6 +45,14 @@ pub enum Output {
     },
     /// Anything else (`/dev/null`, a FIFO): written directly, never replaced.
     Direct(BufWriter<File>),
+    /// Standard output or a device, written first to a spool (an unnamed temporary
+    /// file), and copied there at the end, so that what is written can be taken back
+    /// until then. Without a spool, the output is `/dev/null`: it keeps nothing, and
+    /// nothing needs taking back.
+    Undoable {
+        spool: Option<BufWriter<File>>,
+        to: Box<Output>,
+    },
 }
 
 impl Output {
@@ -76,11 +86,38 @@ impl Output {
         })
     }
 
+    /// The output, made able to take back what is written to it (`Rewind`): a file is
+    /// so already; standard output or a device is spooled until the end, unless it is
+    /// `/dev/null`, or no temporary file can be had for the spool.
+    pub fn undoable(self) -> Output {
+        let null = match &self {
+            Output::Stdout(_) => std::fs::metadata("/dev/stdout").is_ok_and(|m| is_null(&m)),
+            Output::Direct(out) => out.get_ref().metadata().is_ok_and(|m| is_null(&m)),
+            Output::Atomic { .. } | Output::Undoable { .. } => return self,
+        };
+        let spool = if null {
+            None
+        } else {
+            match tempfile::tempfile() {
+                Ok(file) => Some(BufWriter::with_capacity(WRITE_BUFFER, file)),
+                Err(_) => return self,
+            }
+        };
+        Output::Undoable {
+            spool,
+            to: Box::new(self),
+        }
+    }
+
     /// The output is complete: put it where it belongs.
     pub fn finish(self) -> anyhow::Result<()> {
         match self {
             Output::Stdout(mut out) => Ok(out.flush()?),
             Output::Direct(mut out) => Ok(out.flush()?),
+            Output::Undoable { spool, mut to } => {
+                unspool(spool, &mut to)?;
+                to.finish()
+            }
             Output::Atomic { temp, path } => {
                 let temp = temp.into_inner().map_err(|e| e.into_error())?;
                 let temp_path = temp.path().to_path_buf();
@@ -96,15 +133,76 @@ impl Output {
         }
     }
 
-    /// The run failed: nothing it wrote to a file may remain.
+    /// The run failed: nothing it wrote to a file may remain. What went to standard
+    /// output (cards before the problem) stays there (SPEC §8).
     pub fn abandon(self) {
-        if let Output::Atomic { temp, .. } = self {
-            let (temp, _unwritten) = temp.into_parts();
-            let path = temp.path().to_path_buf();
-            drop(temp); // removes the file
-            let _ = std::fs::remove_file(&path);
-            forget(&path);
+        match self {
+            Output::Atomic { temp, .. } => {
+                let (temp, _unwritten) = temp.into_parts();
+                let path = temp.path().to_path_buf();
+                drop(temp); // removes the file
+                let _ = std::fs::remove_file(&path);
+                forget(&path);
+            }
+            Output::Undoable { spool, mut to } => {
+                let _ = unspool(spool, &mut to);
+                to.abandon();
+            }
+            Output::Stdout(_) | Output::Direct(_) => {}
         }
+    }
+}
+
+/// Copies what was spooled to where it goes.
+fn unspool(spool: Option<BufWriter<File>>, to: &mut Output) -> io::Result<()> {
+    let Some(spool) = spool else {
+        return Ok(());
+    };
+    let mut spool = spool.into_inner().map_err(|e| e.into_error())?;
+    spool.rewind()?;
+    io::copy(&mut spool, to)?;
+    Ok(())
+}
+
+/// Whether `meta` is that of `/dev/null` (under any name).
+fn is_null(meta: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{FileTypeExt, MetadataExt};
+        std::fs::metadata("/dev/null")
+            .is_ok_and(|null| meta.file_type().is_char_device() && meta.rdev() == null.rdev())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        false
+    }
+}
+
+impl Rewind for Output {
+    fn can_rewind(&self) -> bool {
+        matches!(self, Output::Atomic { .. } | Output::Undoable { .. })
+    }
+
+    fn rewind(&mut self) -> io::Result<()> {
+        let file = match self {
+            Output::Atomic { temp, .. } => {
+                temp.flush()?;
+                temp.get_mut().as_file_mut()
+            }
+            Output::Undoable {
+                spool: Some(spool), ..
+            } => {
+                spool.flush()?;
+                spool.get_mut()
+            }
+            Output::Undoable { spool: None, .. } => return Ok(()),
+            Output::Stdout(_) | Output::Direct(_) => {
+                return Err(io::Error::other("output written cannot be taken back"));
+            }
+        };
+        file.set_len(0)?;
+        file.rewind()
     }
 }
 
@@ -114,6 +212,10 @@ impl Write for Output {
             Output::Stdout(out) => out.write(buf),
             Output::Atomic { temp, .. } => temp.write(buf),
             Output::Direct(out) => out.write(buf),
+            Output::Undoable {
+                spool: Some(spool), ..
+            } => spool.write(buf),
+            Output::Undoable { to, .. } => to.write(buf),
         }
     }
 
@@ -122,6 +224,10 @@ impl Write for Output {
             Output::Stdout(out) => out.write_all(buf),
             Output::Atomic { temp, .. } => temp.write_all(buf),
             Output::Direct(out) => out.write_all(buf),
+            Output::Undoable {
+                spool: Some(spool), ..
+            } => spool.write_all(buf),
+            Output::Undoable { to, .. } => to.write_all(buf),
         }
     }
 
@@ -130,6 +236,10 @@ impl Write for Output {
             Output::Stdout(out) => out.flush(),
             Output::Atomic { temp, .. } => temp.flush(),
             Output::Direct(out) => out.flush(),
+            Output::Undoable {
+                spool: Some(spool), ..
+            } => spool.flush(),
+            Output::Undoable { to, .. } => to.flush(),
         }
     }
 }

@@ -8,12 +8,14 @@ use std::sync::{Arc, OnceLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use kpi::pipeline::Counts;
+
 /// Counters shared with the run, and the thread that draws them.
 pub struct Progress {
     pub bytes: Arc<AtomicU64>,
-    pub values: Arc<AtomicU64>,
-    /// The reading is over: the bar says the cards are being made and written.
-    read: Arc<AtomicBool>,
+    /// Values taken, and whether the reading is over (the bar then says the cards
+    /// are being made and written).
+    pub counts: Arc<Counts>,
     done: Arc<AtomicBool>,
     /// The bar, once drawn: lines for the user are printed above it, not through it.
     bar: Arc<OnceLock<indicatif::ProgressBar>>,
@@ -29,8 +31,7 @@ impl Progress {
     pub fn start(quiet: bool, total: Option<u64>, bytes: Arc<AtomicU64>) -> Progress {
         let mut progress = Progress {
             bytes,
-            values: Arc::new(AtomicU64::new(0)),
-            read: Arc::new(AtomicBool::new(false)),
+            counts: Arc::new(Counts::default()),
             done: Arc::new(AtomicBool::new(false)),
             bar: Arc::new(OnceLock::new()),
             drawing: None,
@@ -38,8 +39,8 @@ impl Progress {
         if quiet || !io::stderr().is_terminal() {
             return progress;
         }
-        let (bytes, values) = (progress.bytes.clone(), progress.values.clone());
-        let (read, done) = (progress.read.clone(), progress.done.clone());
+        let (bytes, counts) = (progress.bytes.clone(), progress.counts.clone());
+        let done = progress.done.clone();
         let shared = progress.bar.clone();
         progress.drawing = Some(std::thread::spawn(move || {
             let start = Instant::now();
@@ -65,8 +66,8 @@ impl Progress {
             let _ = shared.set(bar.clone());
             while !done.load(Ordering::Relaxed) {
                 bar.set_position(bytes.load(Ordering::Relaxed));
-                let values = values.load(Ordering::Relaxed);
-                bar.set_message(if read.load(Ordering::Relaxed) {
+                let values = counts.rows.load(Ordering::Relaxed);
+                bar.set_message(if counts.read.load(Ordering::Relaxed) {
                     format!("{values} values; writing")
                 } else {
                     format!("{values} values")
@@ -76,11 +77,6 @@ impl Progress {
             bar.finish_and_clear();
         }));
         progress
-    }
-
-    /// The files are read.
-    pub fn reading_done(&self) {
-        self.read.store(true, Ordering::Relaxed);
     }
 
     /// Prints a line on standard error while the run goes on, with the bar (if one is

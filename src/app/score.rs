@@ -10,17 +10,16 @@ use rust_decimal::Decimal;
 
 use super::format::output_format;
 use super::output::Output;
-use super::progress::Progress;
 use super::{
-    EXIT_FAIL_UNDER, EXIT_INVALID, EXIT_OK, EXIT_USAGE, definition_or_report, format_of, lang_of,
-    open_inputs, render_options, say, settings, usage_error,
+    EXIT_FAIL_UNDER, EXIT_INVALID, EXIT_OK, EXIT_USAGE, begin, definition_or_report, format_of,
+    lang_of, render_options, say, usage_error,
 };
 use crate::app::args::ScoreArgs;
 use kpi::cards::CardData;
 use kpi::diag::quoted;
 use kpi::model::Lang;
 use kpi::period::PeriodKind;
-use kpi::pipeline::{self, Discard, Sink};
+use kpi::pipeline::{self, Sink};
 use kpi::report::render::Rendered;
 use kpi::score::ScoredCard;
 
@@ -76,41 +75,43 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<i32> {
         out.abandon();
         return Ok(EXIT_INVALID);
     };
-    let (inputs, progress) = open_inputs(&args.input, true);
-    let mut settings = settings(&def, &args.input);
+    let (inputs, mut settings, progress) = begin(&def, &args.input, true);
     settings.read.lang = lang;
-    settings.rows_read = Some(progress.values.clone());
-    let names: Vec<String> = inputs.iter().map(|i| i.name().to_string()).collect();
-    let reading = pipeline::read(&settings, inputs)?;
-    progress.reading_done();
-    if reading.has_errors() || (args.strict && reading.has_warnings()) {
-        // Every problem is still looked for, but no card is written.
-        out.abandon();
-        let outcome = reading.finish(&mut Discard)?;
-        drop(progress);
-        report(args, outcome.diagnostics)?;
-        return Ok(EXIT_INVALID);
-    }
-    let explain = args.explain.then_some(names);
-    let rendered = Rendered::new(format_of(format), &def.def, options, explain, out);
+    settings.strict = args.strict;
+    let explain = args
+        .explain
+        .then(|| inputs.iter().map(|i| i.name().to_string()).collect());
+    // Undoable: cards are written while the files are read, and taken back should
+    // a row come out of order.
+    let rendered = Rendered::new(
+        format_of(format),
+        &def.def,
+        options,
+        explain,
+        out.undoable(),
+    );
     let mut sink = FailUnder {
         inner: rendered,
         threshold: args.fail_under,
         below: 0,
+        listed: Vec::new(),
         lang,
-        progress: &progress,
     };
-    let outcome = reading.finish(&mut sink)?;
-    if let Some(threshold) = sink.threshold
-        && sink.below > LISTED_BELOW
-    {
-        progress.note(&unlisted(sink.below - LISTED_BELOW, threshold, lang));
-    }
+    let outcome = pipeline::run(&settings, inputs, &mut sink)?;
     let FailUnder {
         inner: rendered,
         below,
+        listed,
         ..
     } = sink;
+    for line in &listed {
+        progress.note(line);
+    }
+    if let Some(threshold) = args.fail_under
+        && below > LISTED_BELOW
+    {
+        progress.note(&unlisted(below - LISTED_BELOW, threshold, lang));
+    }
     drop(progress);
     let failed = outcome
         .diagnostics
@@ -138,28 +139,38 @@ fn report(args: &ScoreArgs, mut diagnostics: Vec<kpi::diag::Diagnostic>) -> io::
     super::report_problems(diagnostics, &args.input)
 }
 
-/// Passes cards on, counting those whose total is below `--fail-under` and listing
-/// the first of them on standard error as they pass.
-struct FailUnder<'a, S> {
+/// Passes cards on, keeping what to say of those whose total is below `--fail-under`
+/// (said once the run is over: until then, cards can be taken back).
+struct FailUnder<S> {
     inner: S,
     threshold: Option<Decimal>,
+    /// Cards below the threshold, and a line for each of the first `LISTED_BELOW`.
     below: usize,
+    listed: Vec<String>,
     lang: Lang,
-    progress: &'a Progress,
 }
 
-impl<S: Sink> Sink for FailUnder<'_, S> {
+impl<S: Sink> Sink for FailUnder<S> {
     fn card(&mut self, card: &CardData, scored: &ScoredCard) -> io::Result<()> {
         if let Some(threshold) = self.threshold
             && scored.score.total < threshold
         {
             self.below += 1;
             if self.below <= LISTED_BELOW {
-                self.progress
-                    .note(&below(card, scored, threshold, self.lang));
+                self.listed.push(below(card, scored, threshold, self.lang));
             }
         }
         self.inner.card(card, scored)
+    }
+
+    fn can_rewind(&self) -> bool {
+        self.inner.can_rewind()
+    }
+
+    fn rewind(&mut self) -> io::Result<()> {
+        self.below = 0;
+        self.listed.clear();
+        self.inner.rewind()
     }
 }
 

@@ -4,11 +4,10 @@
 use super::format::output_format;
 use super::output::Output;
 use super::{
-    EXIT_INVALID, EXIT_OK, definition_or_report, format_of, lang_of, open_inputs, render_options,
-    settings,
+    EXIT_INVALID, EXIT_OK, begin, definition_or_report, format_of, lang_of, render_options,
 };
 use crate::app::args::TrendArgs;
-use kpi::pipeline::{self, Discard};
+use kpi::pipeline;
 use kpi::report::render::trend::TrendSink;
 
 pub fn run(args: &TrendArgs) -> anyhow::Result<i32> {
@@ -26,27 +25,20 @@ pub fn run(args: &TrendArgs) -> anyhow::Result<i32> {
         return Ok(EXIT_INVALID);
     };
     let options = render_options(&args.out, chosen);
-    let (inputs, progress) = open_inputs(&args.input, true);
-    let mut settings = settings(&def, &args.input);
+    let (inputs, mut settings, progress) = begin(&def, &args.input, true);
     settings.read.lang = lang;
-    settings.rows_read = Some(progress.values.clone());
-    let reading = pipeline::read(&settings, inputs)?;
-    progress.reading_done();
-    let (diagnostics, failed) = if reading.has_errors() {
+    // Undoable: trends are written while the files are read, and taken back should
+    // a row come out of order.
+    let mut sink = TrendSink::new(format, &def.def, options, out.undoable());
+    let outcome = pipeline::run(&settings, inputs, &mut sink)?;
+    let failed = outcome.diagnostics.iter().any(|d| d.is_error());
+    let out = sink.end(failed)?;
+    if failed {
         out.abandon();
-        (reading.finish(&mut Discard)?.diagnostics, true)
     } else {
-        let mut sink = TrendSink::new(format, &def.def, options, out);
-        let outcome = reading.finish(&mut sink)?;
-        let failed = outcome.diagnostics.iter().any(|d| d.is_error());
-        let out = sink.end(failed)?;
-        if failed {
-            out.abandon();
-        } else {
-            out.finish()?;
-        }
-        (outcome.diagnostics, failed)
-    };
+        out.finish()?;
+    }
+    let diagnostics = outcome.diagnostics;
     drop(progress);
     super::report_problems(diagnostics, &args.input)?;
     Ok(if failed { EXIT_INVALID } else { EXIT_OK })

@@ -222,6 +222,10 @@ pub struct Run {
     /// The subjects of the rows, one after another, and where each ends.
     text: String,
     ends: Vec<usize>,
+    /// Whether this run's rows, and every row before them, came in print order.
+    in_order: bool,
+    /// The last run: it stays in memory.
+    last: bool,
 }
 
 impl Run {
@@ -256,6 +260,11 @@ pub struct Compactor {
     to_store: Option<SyncSender<Run>>,
     /// Runs the sorting thread is done with, to be filled again.
     empties: Option<Receiver<Run>>,
+    /// Whether every row so far came in print order (§5): subject, then period. The
+    /// subject and period of the last row, while they do.
+    in_order: bool,
+    subject: String,
+    period: (u64, u8),
 }
 
 /// The sorting thread's ends of the channels to a `Compactor`.
@@ -277,6 +286,9 @@ impl Compactor {
             limit: (budget / 2).max(1),
             to_store: Some(to_store),
             empties: Some(empties),
+            in_order: true,
+            subject: String::new(),
+            period: (0, 0),
         };
         (
             compactor,
@@ -300,11 +312,24 @@ impl Compactor {
         let subject = match last {
             Some(i) if run.subject(i) == record.subject => i,
             _ => {
+                if self.in_order && record.subject != self.subject {
+                    // A subject's rows all together, the subjects in code point order.
+                    self.in_order = record.subject > self.subject.as_str();
+                    self.subject.clear();
+                    self.subject.push_str(record.subject);
+                    self.period = (0, 0);
+                }
                 run.text.push_str(record.subject);
                 run.ends.push(run.text.len());
                 run.ends.len() - 1
             }
         };
+        let order = order_of(record.period);
+        let kind = record.kind.index() as u8;
+        if self.in_order {
+            self.in_order = (order, kind) >= self.period;
+            self.period = (order, kind);
+        }
         let o = &record.observation;
         let mut flags = 0;
         if o.invalid {
@@ -330,14 +355,14 @@ impl Compactor {
         let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         run.rows.push(Compact {
             subject: narrow(subject),
-            kind: record.kind.index() as u8,
+            kind,
             flags,
             indicator: u16::try_from(record.indicator).unwrap_or(u16::MAX),
             file: narrow(o.loc.file),
             line: narrow(o.loc.line),
             col: narrow(o.loc.col),
             row_line: narrow(record.row.line),
-            order: order_of(record.period),
+            order,
             offset: o.loc.offset,
             row_offset: record.row.offset,
             amount,
@@ -350,6 +375,7 @@ impl Compactor {
 
     /// Hands the full run to the sorting thread and takes an empty one back.
     fn hand_on(&mut self) {
+        self.run.in_order = self.in_order;
         let empty = match (&self.to_store, &self.empties) {
             (Some(to_store), Some(empties)) => {
                 let full = std::mem::take(&mut self.run);
@@ -372,12 +398,16 @@ impl Compactor {
         }
     }
 
-    /// The last run, not full, once every record is in; the sorting thread's
-    /// channel closes.
-    pub fn finish(&mut self) -> Run {
-        self.to_store = None;
+    /// Every record is in: the last run, not full, goes to the sorting thread (which
+    /// keeps it in memory), and the channel closes.
+    pub fn finish(&mut self) {
         self.empties = None;
-        std::mem::take(&mut self.run)
+        let mut run = std::mem::take(&mut self.run);
+        run.in_order = self.in_order;
+        run.last = true;
+        if let Some(to_store) = self.to_store.take() {
+            let _ = to_store.send(run);
+        }
     }
 }
 
@@ -396,6 +426,8 @@ pub struct Store {
     last: Option<Run>,
     /// More subjects than an index can number (more than 4 billion).
     overflow: bool,
+    /// Every row, the last run's too, came in order and went to a feed.
+    fed_all: bool,
 }
 
 impl Store {
@@ -410,14 +442,32 @@ impl Store {
             runs: Vec::new(),
             last: None,
             overflow: false,
+            fed_all: false,
         }
     }
 
-    /// Sorts and spills each run the compactor hands on, until it finishes; an error
-    /// stops the thread (and the compactor then drops its rows).
-    pub fn spill_all(&mut self, spiller: Spiller) -> io::Result<()> {
+    /// Sorts and spills each run the compactor hands on, until it finishes, and keeps
+    /// the last one in memory; an error stops the thread (and the compactor then drops
+    /// its rows). While the runs come in print order, their rows also go to `feed`,
+    /// for cards to be made of them before the reading ends.
+    pub fn spill_all(&mut self, spiller: Spiller, mut feed: Option<Feed>) -> io::Result<()> {
         for mut run in spiller.runs {
-            self.sort(&mut run);
+            if !run.in_order {
+                // The bet is lost: closing the feed tells the cards' side.
+                feed = None;
+            }
+            let in_order = run.in_order;
+            self.sort(&mut run, in_order);
+            if let Some(to_cards) = feed.as_mut()
+                && !to_cards.send(&run, &self.names)
+            {
+                feed = None;
+            }
+            if run.last {
+                self.fed_all = feed.is_some() && !self.overflow;
+                self.last = Some(run);
+                continue;
+            }
             let written = self.write_run(run.rows.iter().map(|row| {
                 let p = run.parts.get(row.parts as usize).copied();
                 Ok((*row, p))
@@ -433,10 +483,10 @@ impl Store {
         Ok(())
     }
 
-    /// Takes the last run, which stays in memory.
-    pub fn take_last(&mut self, mut run: Run) {
-        self.sort(&mut run);
-        self.last = Some(run);
+    /// Whether every row came in print order, and went to the feed given to
+    /// `spill_all`, which then saw every row there is.
+    pub fn fed_all(&self) -> bool {
+        self.fed_all
     }
 
     /// The subjects of `run` interned: each row's subject becomes its index.
@@ -464,15 +514,17 @@ impl Store {
     }
 
     /// Interns the run's subjects, then sorts its rows by subject name, period and
-    /// input order.
-    fn sort(&mut self, run: &mut Run) {
+    /// input order, unless they are known to be `in_order`.
+    fn sort(&mut self, run: &mut Run, in_order: bool) {
         let known = self.names.len();
         self.intern(run);
         if self.names.len() > known {
             self.rank_new(known);
         }
-        let rank = &self.rank;
-        run.rows.sort_unstable_by_key(|row| row.key(rank));
+        if !in_order {
+            let rank = &self.rank;
+            run.rows.sort_unstable_by_key(|row| row.key(rank));
+        }
     }
 
     /// Places the subjects from index `known` on among those ranked already.
@@ -650,10 +702,53 @@ impl Merge {
 /// Rows handed from the merging thread to the grouping one at a time.
 const MERGED_BATCH: usize = 4096;
 
+/// Rows on their way to the grouping thread, with the subjects first met in them
+/// (when the rows come from the feed; the merge knows every subject at its start).
+struct Batch {
+    rows: Vec<Row>,
+    names: Vec<Box<str>>,
+}
+
+/// The sorting thread's end of a `Sorted` that is fed rows as they are read, while
+/// they come in print order.
+pub struct Feed {
+    to_cards: SyncSender<io::Result<Batch>>,
+    empties: Receiver<Vec<Row>>,
+    /// Subjects the cards' side has been told of.
+    named: usize,
+}
+
+impl Feed {
+    /// Hands on the rows of a run, in order; false when the cards' side has stopped.
+    fn send(&mut self, run: &Run, names: &[Box<str>]) -> bool {
+        for rows in run.rows.chunks(MERGED_BATCH) {
+            let mut batch = self
+                .empties
+                .try_recv()
+                .unwrap_or_else(|_| Vec::with_capacity(MERGED_BATCH));
+            batch.clear();
+            batch.extend(rows.iter().map(|row| {
+                let p = run.parts.get(row.parts as usize).copied();
+                to_row(row, p)
+            }));
+            let new = names.get(self.named..).unwrap_or_default().to_vec();
+            self.named = names.len();
+            let batch = Batch {
+                rows: batch,
+                names: new,
+            };
+            if self.to_cards.send(Ok(batch)).is_err() {
+                return false;
+            }
+        }
+        true
+    }
+}
+
 /// The rows of a run, in print order. The merge runs on a thread of its own, a batch
-/// of rows ahead of the cards being made of them.
+/// of rows ahead of the cards being made of them; or rows come from a feed.
 pub struct Sorted {
-    merged: Option<Receiver<io::Result<Vec<Row>>>>,
+    merged: Option<Receiver<io::Result<Batch>>>,
     /// Batches done with, for the merging thread to fill again.
     done_with: SyncSender<Vec<Row>>,
     batch: Vec<Row>,
@@ -664,6 +759,26 @@ pub struct Sorted {
 }
 
 impl Sorted {
+    /// Rows to be fed from the sorting thread as they are read, and the feed.
+    pub fn fed() -> (Feed, Sorted) {
+        let (to_cards, merged) = std::sync::mpsc::sync_channel(2);
+        let (done_with, empties) = std::sync::mpsc::sync_channel::<Vec<Row>>(4);
+        let feed = Feed {
+            to_cards,
+            empties,
+            named: 0,
+        };
+        let sorted = Sorted {
+            merged: Some(merged),
+            done_with,
+            batch: Vec::new(),
+            next: 0,
+            merging: None,
+            names: Vec::new(),
+        };
+        (feed, sorted)
+    }
+
     /// Starts the merge; an error when no thread can be had for it.
     fn new(mut merge: Merge, names: Vec<Box<str>>, rejected: Vec<bool>) -> io::Result<Sorted> {
         let (to_cards, merged) = std::sync::mpsc::sync_channel(2);
@@ -693,8 +808,12 @@ impl Sorted {
                         }
                     }
                 }
+                let batch = Batch {
+                    rows: batch,
+                    names: Vec::new(),
+                };
                 // The cards' side stopped early: nothing more is wanted.
-                if (!batch.is_empty() && to_cards.send(Ok(batch)).is_err()) || end {
+                if (!batch.rows.is_empty() && to_cards.send(Ok(batch)).is_err()) || end {
                     return;
                 }
             }
@@ -721,7 +840,9 @@ impl Sorted {
             };
             match merged.recv() {
                 Ok(batch) => {
-                    let used = std::mem::replace(&mut self.batch, batch?);
+                    let Batch { rows, names } = batch?;
+                    self.names.extend(names);
+                    let used = std::mem::replace(&mut self.batch, rows);
                     self.next = 0;
                     let _ = self.done_with.try_send(used);
                 }

@@ -237,7 +237,8 @@ fn diagnostics(files: &[(&str, Vec<u8>)]) -> Vec<Diagnostic> {
         memory: kpi::pipeline::DEFAULT_MEMORY,
         spill_dir: std::env::temp_dir(),
         sheet: None,
-        rows_read: None,
+        strict: false,
+        counts: None,
     };
     let inputs = files
         .iter()
@@ -246,8 +247,7 @@ fn diagnostics(files: &[(&str, Vec<u8>)]) -> Vec<Diagnostic> {
             reader: Box::new(bytes.as_slice()),
         })
         .collect();
-    kpi::pipeline::read(&settings, inputs)
-        .and_then(|reading| reading.finish(&mut Discard))
+    kpi::pipeline::run(&settings, inputs, &mut Discard)
         .expect("reading memory")
         .diagnostics
 }

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use crate::cards::CardData;
 use crate::model::{Band, Indicator, Lang, Scorecard};
 use crate::num::{fixed, plain};
-use crate::pipeline::Sink;
+use crate::pipeline::{Rewind, Sink};
 use crate::report::explain::{Explanation, explain_card};
 use crate::score::{IndicatorScore, ScoredCard};
 
@@ -205,7 +205,7 @@ impl<'a, W: Write> Rendered<'a, W> {
     }
 }
 
-impl<W: Write> Sink for Rendered<'_, W> {
+impl<W: Write + Rewind> Sink for Rendered<'_, W> {
     fn card(&mut self, card: &CardData, scored: &ScoredCard) -> io::Result<()> {
         let explanation = match &self.explain {
             // JSON is a machine contract: its explanations keep the configured units.
@@ -220,6 +220,15 @@ impl<W: Write> Sink for Rendered<'_, W> {
             Some(writer) => writer.card(scored, &explanation, &mut self.out),
             None => Ok(()),
         }
+    }
+
+    fn can_rewind(&self) -> bool {
+        self.out.can_rewind()
+    }
+
+    fn rewind(&mut self) -> io::Result<()> {
+        self.writer = None;
+        self.out.rewind()
     }
 }
 

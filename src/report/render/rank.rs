@@ -50,6 +50,15 @@ impl Sink for RankSink {
             )
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
     }
+
+    fn can_rewind(&self) -> bool {
+        true
+    }
+
+    fn rewind(&mut self) -> io::Result<()> {
+        self.totals = Totals::default();
+        Ok(())
+    }
 }
 
 struct Words {

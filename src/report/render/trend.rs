@@ -15,7 +15,7 @@ use super::{Format, RenderOptions, words};
 use crate::cards::CardData;
 use crate::model::{Band, Lang, Scorecard};
 use crate::num::fixed;
-use crate::pipeline::Sink;
+use crate::pipeline::{Rewind, Sink};
 use crate::report::trend::{Trend, trends};
 use crate::score::ScoredCard;
 
@@ -437,7 +437,7 @@ impl<'a, W: Write> TrendSink<'a, W> {
     }
 }
 
-impl<W: Write> Sink for TrendSink<'_, W> {
+impl<W: Write + Rewind> Sink for TrendSink<'_, W> {
     fn card(&mut self, _: &CardData, scored: &ScoredCard) -> io::Result<()> {
         if self
             .cards
@@ -448,5 +448,15 @@ impl<W: Write> Sink for TrendSink<'_, W> {
         }
         self.cards.push(scored.clone());
         Ok(())
+    }
+
+    fn can_rewind(&self) -> bool {
+        self.out.can_rewind()
+    }
+
+    fn rewind(&mut self) -> io::Result<()> {
+        self.writer = None;
+        self.cards.clear();
+        self.out.rewind()
     }
 }
