@@ -47,6 +47,76 @@ fn exact_div(numerator: Decimal, denominator: Decimal, dp: u32) -> Option<Decima
     Decimal::try_from_i128_with_scale(signed, dp).ok()
 }
 
+/// The value at `v` on the line through `(b_low, p_low)` and `(b_high, p_high)`, rounded
+/// half-up to `dp` places: `(p_low·span + (p_high − p_low)(v − b_low)) / span`, with
+/// `span = b_high − b_low`, as one exact quotient. `None` when the span is zero or the
+/// result does not fit a `Decimal`.
+pub fn interpolate_half_up(
+    (b_low, p_low): (Decimal, Decimal),
+    (b_high, p_high): (Decimal, Decimal),
+    v: Decimal,
+    dp: u32,
+) -> Option<Decimal> {
+    if let Some(q) = interpolate_in_integers([b_low, p_low, b_high, p_high, v], dp) {
+        return Some(q);
+    }
+    let span = b_high.checked_sub(b_low)?;
+    let step = p_high
+        .checked_sub(p_low)?
+        .checked_mul(v.checked_sub(b_low)?)?;
+    let numerator = p_low.checked_mul(span)?.checked_add(step)?;
+    div_half_up(numerator, span, dp)
+}
+
+/// `interpolate_half_up` in `i128`, the five numbers brought to one scale: the same
+/// result as the `Decimal` arithmetic, in a fraction of its time, when every step fits
+/// 96 bits (where the `Decimal` steps are exact too); `None` when one does not.
+fn interpolate_in_integers(
+    [b_low, p_low, b_high, p_high, v]: [Decimal; 5],
+    dp: u32,
+) -> Option<Decimal> {
+    const LIMIT: u128 = 1 << 96;
+    let fits = |n: i128| n.unsigned_abs() < LIMIT;
+    let scale = [b_low, p_low, b_high, p_high, v]
+        .iter()
+        .map(Decimal::scale)
+        .max()?;
+    if scale > 12 {
+        return None;
+    }
+    let at = |d: Decimal| d.mantissa().checked_mul(pow10(scale - d.scale())?);
+    let (b_low, p_low, b_high, p_high, v) =
+        (at(b_low)?, at(p_low)?, at(b_high)?, at(p_high)?, at(v)?);
+    let span = b_high.checked_sub(b_low)?;
+    let rise = p_high.checked_sub(p_low)?;
+    let run = v.checked_sub(b_low)?;
+    let (base, step) = (p_low.checked_mul(span)?, rise.checked_mul(run)?);
+    let numerator = base.checked_add(step)?;
+    if span == 0
+        || ![span, rise, run, base, step, numerator]
+            .into_iter()
+            .all(fits)
+    {
+        return None;
+    }
+    // numerator / 10^(2·scale) over span / 10^scale, to dp places.
+    let (n, d) = (
+        numerator.checked_mul(pow10(dp)?)?,
+        span.checked_mul(pow10(scale)?)?,
+    );
+    let (n_abs, d_abs) = (n.unsigned_abs(), d.unsigned_abs());
+    let (mut q, r) = match (u64::try_from(n_abs), u64::try_from(d_abs)) {
+        (Ok(n), Ok(d)) => (u128::from(n / d), u128::from(n % d)),
+        _ => (n_abs / d_abs, n_abs % d_abs),
+    };
+    if r >= d_abs - r {
+        q += 1;
+    }
+    let q = i128::try_from(q).ok()?;
+    let signed = if (n < 0) != (d < 0) { -q } else { q };
+    Decimal::try_from_i128_with_scale(signed, dp).ok()
+}
+
 /// 10^n for n up to 38, from a table: scoring divides millions of times in a batch.
 fn pow10(n: u32) -> Option<i128> {
     const TABLE: [i128; 39] = {
@@ -148,7 +218,74 @@ fn push_scaled(out: &mut String, mantissa: i128, scale: u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use std::str::FromStr;
+
+    /// A decimal of up to `digits` digits and up to 6 places, of either sign.
+    fn decimal(digits: u32) -> impl Strategy<Value = Decimal> {
+        (-(10i64.pow(digits) - 1)..10i64.pow(digits), 0u32..=6)
+            .prop_map(|(m, scale)| Decimal::new(m, scale))
+    }
+
+    proptest! {
+        /// The integer interpolation, where it answers, is the `Decimal` one exactly.
+        #[test]
+        fn interpolation_in_integers_is_that_in_decimals(
+            b_low in decimal(12), p_low in decimal(5), b_high in decimal(12),
+            p_high in decimal(5), v in decimal(12), dp in 0u32..=4,
+        ) {
+            prop_assume!(b_low != b_high);
+            let span = b_high - b_low;
+            let numerator = p_low * span + (p_high - p_low) * (v - b_low);
+            let want = div_half_up(numerator, span, dp);
+            if let Some(got) = interpolate_in_integers([b_low, p_low, b_high, p_high, v], dp) {
+                prop_assert_eq!(Some(got), want);
+            }
+        }
+
+        /// And it answers for the numbers scoring meets: thresholds and values of up
+        /// to 15 digits, 4 of them places, and points of up to 3 digits and 2 places.
+        #[test]
+        fn interpolation_in_integers_answers_for_scores(
+            (b_low, b_high, v) in (decimal(15), decimal(15), decimal(15)),
+            p_low in decimal(5), p_high in decimal(5),
+        ) {
+            let fit = |d: Decimal, places: u32| {
+                let mut d = d;
+                d.rescale(places.min(d.scale()));
+                d
+            };
+            let (b_low, b_high, v) = (fit(b_low, 4), fit(b_high, 4), fit(v, 4));
+            let (p_low, p_high) = (fit(p_low, 2), fit(p_high, 2));
+            prop_assume!(b_low != b_high);
+            let got = interpolate_in_integers([b_low, p_low, b_high, p_high, v], 2);
+            prop_assert!(got.is_some());
+        }
+    }
+
+    #[test]
+    fn interpolation_past_96_bits_is_left_to_decimals_which_do_not_panic() {
+        let big = Decimal::from_i128_with_scale(10i128.pow(27), 0);
+        let args = [Decimal::ZERO, Decimal::ONE, big, Decimal::ONE_HUNDRED, big];
+        assert_eq!(
+            interpolate_in_integers(args, 2),
+            None,
+            "99 × 1e27 is past 96 bits"
+        );
+        let got = interpolate_half_up((args[0], args[1]), (args[2], args[3]), args[4], 2);
+        assert_eq!(got, None, "and too large for a Decimal");
+        let half = Decimal::new(5_000_000_000_000, 13);
+        let args = [
+            Decimal::ZERO,
+            Decimal::ZERO,
+            Decimal::ONE,
+            Decimal::ONE_HUNDRED,
+            half,
+        ];
+        assert_eq!(interpolate_in_integers(args, 2), None, "13 places");
+        let got = interpolate_half_up((args[0], args[1]), (args[2], args[3]), args[4], 2);
+        assert_eq!(got, Some(Decimal::new(5000, 2)));
+    }
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()

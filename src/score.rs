@@ -141,6 +141,10 @@ pub struct Breakpoint {
 /// The breakpoints present, from worst to best: worst → 0, target → meets, exceeds →
 /// exceeds, far_exceeds → far_exceeds, best → 100.
 pub fn breakpoints(t: &Thresholds, bands: &BandPoints) -> Vec<Breakpoint> {
+    each_breakpoint(t, bands).collect()
+}
+
+fn each_breakpoint(t: &Thresholds, bands: &BandPoints) -> impl Iterator<Item = Breakpoint> {
     [
         ("worst", t.worst, Decimal::ZERO),
         ("target", Some(t.target), bands.meets),
@@ -156,25 +160,32 @@ pub fn breakpoints(t: &Thresholds, bands: &BandPoints) -> Vec<Breakpoint> {
             points,
         })
     })
-    .collect()
 }
 
 /// §4 steps 1–3: the last breakpoint reached, and a linear interpolation towards the
-/// next, rounded once at the end.
+/// next, rounded once at the end. (Scored a million times in a batch: the breakpoints
+/// are kept on the stack.)
 fn interpolate(better: Better, t: &Thresholds, bands: &BandPoints, v: Decimal) -> Decimal {
-    let points = breakpoints(t, bands);
-    let Some(k) = points.iter().rposition(|b| better.reaches(v, b.value)) else {
+    let mut points = [None; 5];
+    for (slot, point) in points.iter_mut().zip(each_breakpoint(t, bands)) {
+        *slot = Some(point);
+    }
+    let Some(k) = points
+        .iter()
+        .rposition(|b| b.is_some_and(|b| better.reaches(v, b.value)))
+    else {
         return Decimal::ZERO;
     };
-    let low = points[k];
-    let Some(high) = points.get(k + 1) else {
+    let Some(low) = points[k] else {
+        return Decimal::ZERO;
+    };
+    let Some(Some(high)) = points.get(k + 1) else {
         return round_half_up(low.points, 2);
     };
     // P_k + (P_k+1 − P_k)(v − b_k) / (b_k+1 − b_k), as one exact quotient:
     // b_k+1 ≠ b_k, since v reaches b_k and not b_k+1.
-    let span = high.value - low.value;
-    let numerator = low.points * span + (high.points - low.points) * (v - low.value);
-    div_half_up(numerator, span, 2).unwrap_or(Decimal::ZERO)
+    crate::num::interpolate_half_up((low.value, low.points), (high.value, high.points), v, 2)
+        .unwrap_or(Decimal::ZERO)
 }
 
 /// Which thresholds a card is scored against.

@@ -812,8 +812,7 @@ impl FileReader<'_, '_> {
         match parse_value(text, &indicator.unit) {
             Ok(value) => {
                 if let Some(value) = value {
-                    let percent_sign = text.contains(['%', '％']);
-                    self.fractions.see(i, value, percent_sign, loc);
+                    self.fractions.see(i, value, text, loc);
                 }
                 Observation {
                     value,
@@ -1177,12 +1176,13 @@ impl Fractions {
         }
     }
 
-    fn see(&mut self, i: usize, value: Value, percent_sign: bool, loc: Loc) {
-        if self.ranges[i].is_empty() || percent_sign || value.parts.is_some() {
+    /// A value of indicator `i`, written `text`.
+    fn see(&mut self, i: usize, value: Value, text: &str, loc: Loc) {
+        if self.ranges[i].is_empty() || value.parts.is_some() {
             return;
         }
         let size = value.amount.abs();
-        if size.is_zero() || size > Decimal::ONE {
+        if size.is_zero() || size > Decimal::ONE || text.contains(['%', '％']) {
             return;
         }
         if !self.ranges[i]

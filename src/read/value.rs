@@ -130,6 +130,14 @@ fn is_no_value(text: &str) -> bool {
 }
 
 fn check_limits(value: Decimal) -> Result<(), ValueError> {
+    // Within both limits as it stands (as every quotient of `a/b`, at 4 places, of a
+    // sane size is): nothing to normalise.
+    let (mantissa, scale) = (value.mantissa().unsigned_abs(), value.scale());
+    if i64::from(scale) <= MAX_DECIMAL_PLACES
+        && mantissa < 10u128.pow(MAX_INTEGER_DIGITS as u32 + scale)
+    {
+        return Ok(());
+    }
     let v = value.normalize();
     if v.scale() as i64 > MAX_DECIMAL_PLACES {
         return Err(ValueError::TooPrecise);
