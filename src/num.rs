@@ -148,6 +148,13 @@ pub fn plain(value: Decimal) -> String {
 /// Appends `value` rounded half-up to exactly `dp` places. Output formatting is hot in
 /// batch runs, so digits are written straight from the mantissa.
 pub fn push_fixed(out: &mut String, value: Decimal, dp: u32) {
+    // Scores and points come rounded to their places already: nothing to round.
+    if value.scale() <= dp
+        && let Some(mantissa) =
+            pow10(dp - value.scale()).and_then(|p| value.mantissa().checked_mul(p))
+    {
+        return push_scaled(out, mantissa, dp);
+    }
     let mut v = round_half_up(value, dp);
     v.rescale(dp);
     push_scaled(out, v.mantissa(), v.scale());
@@ -228,6 +235,20 @@ mod tests {
     }
 
     proptest! {
+        /// Numbers are written as `Decimal` writes them: `plain` normalised, `fixed`
+        /// rounded half-up to its places (and never `-0.00`).
+        #[test]
+        fn fast_formatting_is_decimal_display(
+            mantissa in any::<i64>(), scale in 0u32..=20, dp in 0u32..=4,
+        ) {
+            let v = Decimal::new(mantissa, scale);
+            prop_assert_eq!(plain(v), v.normalize().to_string());
+            let mut r = round_half_up(v, dp);
+            r.rescale(dp);
+            let want = if r.is_zero() { r.abs().to_string() } else { r.to_string() };
+            prop_assert_eq!(fixed(v, dp), want);
+        }
+
         /// The integer interpolation, where it answers, is the `Decimal` one exactly.
         #[test]
         fn interpolation_in_integers_is_that_in_decimals(
