@@ -595,3 +595,21 @@ fn output_to_dev_null_is_written_and_kept_nowhere() {
         .expect("running kpi");
     assert_eq!(status.code(), Some(0));
 }
+
+/// Where no spool can be made for standard output (`$TMPDIR` names a regular file), no
+/// bet is placed: a run that needs no spill still writes what it always did.
+#[test]
+fn without_a_spool_standard_output_is_written_as_before() {
+    let dir = Dir::new();
+    dir.write("data.csv", sorted()).write("not-a-folder", "x");
+    let want = run(&dir, &["score", "-f", "csv", "data.csv"], None);
+    assert_eq!(want.0, 0, "{}", want.2);
+    let output = dir
+        .kpi()
+        .env("TMPDIR", dir.join("not-a-folder"))
+        .args(["score", "-f", "csv", "data.csv"])
+        .output()
+        .expect("running kpi");
+    assert_eq!(output.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&output.stdout) == want.1);
+}
