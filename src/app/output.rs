@@ -45,14 +45,22 @@ pub enum Output {
     },
     /// Anything else (`/dev/null`, a FIFO): written directly, never replaced.
     Direct(BufWriter<File>),
-    /// Standard output or a device, written first to a spool (an unnamed temporary
-    /// file), and copied there at the end, so that what is written can be taken back
-    /// until then. Without a spool, the output is `/dev/null`: it keeps nothing, and
-    /// nothing needs taking back.
+    /// Standard output or a device, written so that what is written can be taken
+    /// back until the end (`Undo`).
     Undoable {
-        spool: Option<BufWriter<File>>,
+        undo: Undo,
         to: Box<Output>,
     },
+}
+
+/// How an undoable output takes back what was written to it.
+pub enum Undo {
+    /// `/dev/null`: it keeps nothing.
+    Nothing,
+    /// Written first to a spool (an unnamed temporary file), copied out at the end.
+    Spool(BufWriter<File>),
+    /// Standard output is a regular file of its own: cut back to where it stood.
+    Truncate { file: File, at: u64 },
 }
 
 impl Output {
@@ -87,24 +95,28 @@ impl Output {
     }
 
     /// The output, made able to take back what is written to it (`Rewind`): a file is
-    /// so already; standard output or a device is spooled until the end, unless it is
-    /// `/dev/null`, or no temporary file can be had for the spool.
+    /// so already; standard output that is a regular file written at its end (and not
+    /// also standard error's) is cut back to where it stood; other standard output, or a device, is
+    /// spooled until the end, unless it is `/dev/null`, or no temporary file can be
+    /// had for the spool.
     pub fn undoable(self) -> Output {
         let null = match &self {
             Output::Stdout(_) => std::fs::metadata("/dev/stdout").is_ok_and(|m| is_null(&m)),
             Output::Direct(out) => out.get_ref().metadata().is_ok_and(|m| is_null(&m)),
             Output::Atomic { .. } | Output::Undoable { .. } => return self,
         };
-        let spool = if null {
-            None
+        let undo = if null {
+            Undo::Nothing
+        } else if let (Output::Stdout(_), Some((file, at))) = (&self, stdout_file()) {
+            Undo::Truncate { file, at }
         } else {
             match tempfile::tempfile() {
-                Ok(file) => Some(BufWriter::with_capacity(WRITE_BUFFER, file)),
+                Ok(file) => Undo::Spool(BufWriter::with_capacity(WRITE_BUFFER, file)),
                 Err(_) => return self,
             }
         };
         Output::Undoable {
-            spool,
+            undo,
             to: Box::new(self),
         }
     }
@@ -114,8 +126,8 @@ impl Output {
         match self {
             Output::Stdout(mut out) => Ok(out.flush()?),
             Output::Direct(mut out) => Ok(out.flush()?),
-            Output::Undoable { spool, mut to } => {
-                unspool(spool, &mut to)?;
+            Output::Undoable { undo, mut to } => {
+                unspool(undo, &mut to)?;
                 to.finish()
             }
             Output::Atomic { temp, path } => {
@@ -144,8 +156,8 @@ impl Output {
                 let _ = std::fs::remove_file(&path);
                 forget(&path);
             }
-            Output::Undoable { spool, mut to } => {
-                let _ = unspool(spool, &mut to);
+            Output::Undoable { undo, mut to } => {
+                let _ = unspool(undo, &mut to);
                 to.abandon();
             }
             Output::Stdout(_) | Output::Direct(_) => {}
@@ -153,15 +165,47 @@ impl Output {
     }
 }
 
-/// Copies what was spooled to where it goes.
-fn unspool(spool: Option<BufWriter<File>>, to: &mut Output) -> io::Result<()> {
-    let Some(spool) = spool else {
+/// Copies what was spooled, if anything, to where it goes.
+fn unspool(undo: Undo, to: &mut Output) -> io::Result<()> {
+    let Undo::Spool(spool) = undo else {
         return Ok(());
     };
     let mut spool = spool.into_inner().map_err(|e| e.into_error())?;
     spool.rewind()?;
     io::copy(&mut spool, to)?;
     Ok(())
+}
+
+/// Standard output as a file of its own, and where it stands: when it is a regular
+/// file that standard error does not share (what is cut back is then only output),
+/// written at its end.
+fn stdout_file() -> Option<(File, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        use std::os::unix::fs::MetadataExt;
+        let mut file = File::from(io::stdout().as_fd().try_clone_to_owned().ok()?);
+        let meta = file.metadata().ok()?;
+        let shared = io::stderr()
+            .as_fd()
+            .try_clone_to_owned()
+            .ok()
+            .map(File::from)
+            .and_then(|e| e.metadata().ok())
+            .is_none_or(|e| (e.dev(), e.ino()) == (meta.dev(), meta.ino()));
+        if !meta.is_file() || shared {
+            return None;
+        }
+        // Writing at its end (`>`, or after what came before in the file): cut back
+        // to there. Elsewhere (`>>` opens at 0 and writes at the end; `1<>` writes
+        // over what is there) the spool is the safe way.
+        let at = file.stream_position().ok()?;
+        (at == meta.len()).then_some((file, at))
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
 }
 
 /// Whether `meta` is that of `/dev/null` (under any name).
@@ -185,24 +229,35 @@ impl Rewind for Output {
     }
 
     fn rewind(&mut self) -> io::Result<()> {
-        let file = match self {
+        let (file, at) = match self {
             Output::Atomic { temp, .. } => {
                 temp.flush()?;
-                temp.get_mut().as_file_mut()
+                (temp.get_mut().as_file_mut(), 0)
             }
             Output::Undoable {
-                spool: Some(spool), ..
+                undo: Undo::Spool(spool),
+                ..
             } => {
                 spool.flush()?;
-                spool.get_mut()
+                (spool.get_mut(), 0)
             }
-            Output::Undoable { spool: None, .. } => return Ok(()),
+            Output::Undoable {
+                undo: Undo::Truncate { file, at },
+                to,
+            } => {
+                to.flush()?;
+                (file, *at)
+            }
+            Output::Undoable {
+                undo: Undo::Nothing,
+                ..
+            } => return Ok(()),
             Output::Stdout(_) | Output::Direct(_) => {
                 return Err(io::Error::other("output written cannot be taken back"));
             }
         };
-        file.set_len(0)?;
-        file.rewind()
+        file.set_len(at)?;
+        file.seek(io::SeekFrom::Start(at)).map(|_| ())
     }
 }
 
@@ -213,7 +268,8 @@ impl Write for Output {
             Output::Atomic { temp, .. } => temp.write(buf),
             Output::Direct(out) => out.write(buf),
             Output::Undoable {
-                spool: Some(spool), ..
+                undo: Undo::Spool(spool),
+                ..
             } => spool.write(buf),
             Output::Undoable { to, .. } => to.write(buf),
         }
@@ -225,7 +281,8 @@ impl Write for Output {
             Output::Atomic { temp, .. } => temp.write_all(buf),
             Output::Direct(out) => out.write_all(buf),
             Output::Undoable {
-                spool: Some(spool), ..
+                undo: Undo::Spool(spool),
+                ..
             } => spool.write_all(buf),
             Output::Undoable { to, .. } => to.write_all(buf),
         }
@@ -237,7 +294,8 @@ impl Write for Output {
             Output::Atomic { temp, .. } => temp.flush(),
             Output::Direct(out) => out.flush(),
             Output::Undoable {
-                spool: Some(spool), ..
+                undo: Undo::Spool(spool),
+                ..
             } => spool.flush(),
             Output::Undoable { to, .. } => to.flush(),
         }

@@ -613,3 +613,51 @@ fn without_a_spool_standard_output_is_written_as_before() {
     assert_eq!(output.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&output.stdout) == want.1);
 }
+
+/// Standard output that is a regular file is cut back to where it stood when the bet
+/// is lost (or spooled, for `>>`): what was in the file before stays, and what
+/// follows is what the sorted rows give. So does a file written after a line of its
+/// own (`{ echo …; kpi …; } > file`).
+#[cfg(unix)]
+#[test]
+fn standard_output_to_a_file_is_cut_back_to_where_it_stood() {
+    let dir = Dir::new();
+    let (header, rows) = data_rows(&sorted());
+    let mut rows: Vec<String> = ["", "x-", "y-"]
+        .iter()
+        .flat_map(|prefix| rows.iter().map(move |r| format!("{prefix}{r}")))
+        .collect();
+    rows.sort_by(|a, b| {
+        let key = |l: &str| l.splitn(3, ',').take(2).collect::<Vec<_>>().join(",");
+        key(a).cmp(&key(b))
+    });
+    dir.write("data.csv", join(&header, &rows));
+    let want = run(&dir, &["score", "-f", "csv", "data.csv"], None);
+    assert_eq!(want.0, 0, "{}", want.2);
+    let card = rows[0].splitn(3, ',').take(2).collect::<Vec<_>>().join(",") + ",";
+    let (first, rest): (Vec<String>, Vec<String>) =
+        rows.into_iter().partition(|r| r.starts_with(&card));
+    dir.write("data.csv", join(&header, &[rest, first].concat()));
+    for (before, append) in [("", false), ("what was here\n", true), ("a line\n", false)] {
+        dir.write("out.csv", before);
+        let mut out = std::fs::OpenOptions::new()
+            .append(append)
+            .write(true)
+            .open(dir.join("out.csv"))
+            .expect("out.csv");
+        if !append {
+            // At the end of what is there, as a shell leaves it after `echo`.
+            std::io::Seek::seek(&mut out, std::io::SeekFrom::End(0)).expect("seek");
+        }
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_kpi"))
+            .current_dir(dir.path())
+            .env_remove("KPI_CONFIG")
+            .args(["score", "-f", "csv", "--memory", "1K", "data.csv"])
+            .stdout(out)
+            .status()
+            .expect("running kpi");
+        assert_eq!(status.code(), Some(0));
+        let got = std::fs::read_to_string(dir.join("out.csv")).expect("out.csv");
+        assert!(got == format!("{before}{}", want.1), "append {append}");
+    }
+}
