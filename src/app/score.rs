@@ -1,7 +1,8 @@
 //! `kpi score`: the pipeline with a format's writer as its sink. Problems in the rows
-//! themselves are all found before the first card is written; a card that cannot be
-//! scored stops the output there (SPEC §8), and then a file output is not kept. Cards
-//! below `--fail-under` are listed on standard error as they pass.
+//! themselves keep every card out of the output (cards written while rows in order
+//! are read are taken back); a card that cannot be scored stops the output there
+//! (SPEC §8), and then a file output is not kept. Cards below `--fail-under` are
+//! listed on standard error once the run is over.
 
 use std::io;
 use std::path::Path;
