@@ -33,6 +33,12 @@ fn exact_div(numerator: Decimal, denominator: Decimal, dp: u32) -> Option<Decima
     let b = denominator.mantissa();
     let num = a.checked_mul(pow10(denominator.scale() + dp)?)?;
     let den = b.checked_mul(pow10(numerator.scale())?)?;
+    quotient_half_up(num, den, dp)
+}
+
+/// `num / den` rounded half-up to an integer, as a decimal of `dp` places (`num` is
+/// already scaled by 10^dp); `None` when it does not fit. `den` is not zero.
+fn quotient_half_up(num: i128, den: i128, dp: u32) -> Option<Decimal> {
     let (n, d) = (num.unsigned_abs(), den.unsigned_abs());
     // Most quotients fit 64 bits, where division is several times faster.
     let (mut q, r) = match (u64::try_from(n), u64::try_from(d)) {
@@ -100,21 +106,11 @@ fn interpolate_in_integers(
         return None;
     }
     // numerator / 10^(2·scale) over span / 10^scale, to dp places.
-    let (n, d) = (
+    quotient_half_up(
         numerator.checked_mul(pow10(dp)?)?,
         span.checked_mul(pow10(scale)?)?,
-    );
-    let (n_abs, d_abs) = (n.unsigned_abs(), d.unsigned_abs());
-    let (mut q, r) = match (u64::try_from(n_abs), u64::try_from(d_abs)) {
-        (Ok(n), Ok(d)) => (u128::from(n / d), u128::from(n % d)),
-        _ => (n_abs / d_abs, n_abs % d_abs),
-    };
-    if r >= d_abs - r {
-        q += 1;
-    }
-    let q = i128::try_from(q).ok()?;
-    let signed = if (n < 0) != (d < 0) { -q } else { q };
-    Decimal::try_from_i128_with_scale(signed, dp).ok()
+        dp,
+    )
 }
 
 /// 10^n for n up to 38, from a table: scoring divides millions of times in a batch.

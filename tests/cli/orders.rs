@@ -461,6 +461,24 @@ fn the_fraction_warning_reads_the_same_in_any_order() {
     assert_eq!(seen.len(), 1, "{seen:?}");
 }
 
+/// More cards than go to the writer at once (256 and more, so that some are written
+/// before a bet is lost), sorted; and the same rows with the first card's moved to
+/// the end: every other card complete and in order.
+fn in_order_but_the_first_card() -> (String, String) {
+    let (header, rows) = data_rows(&sorted());
+    let mut rows: Vec<String> = ["", "x-", "y-"]
+        .iter()
+        .flat_map(|prefix| rows.iter().map(move |r| format!("{prefix}{r}")))
+        .collect();
+    let card_of = |l: &str| l.splitn(3, ',').take(2).collect::<Vec<_>>().join(",");
+    rows.sort_by_key(|l| card_of(l));
+    let sorted = join(&header, &rows);
+    let card = card_of(&rows[0]) + ",";
+    let (first, rest): (Vec<String>, Vec<String>) =
+        rows.into_iter().partition(|r| r.starts_with(&card));
+    (sorted, join(&header, &[rest, first].concat()))
+}
+
 /// Rows in print order make cards while they are read, on the bet that the rest come
 /// in order too. One row out of order at the very end loses the bet after many runs
 /// of cards were written: they are taken back, and what is written is what the
@@ -469,22 +487,7 @@ fn the_fraction_warning_reads_the_same_in_any_order() {
 #[test]
 fn a_row_out_of_order_at_the_end_takes_back_what_was_written() {
     let dir = Dir::new();
-    // More cards than go to the writer at once (256 and more), so that some are.
-    let (header, rows) = data_rows(&sorted());
-    let mut rows: Vec<String> = ["", "x-", "y-"]
-        .iter()
-        .flat_map(|prefix| rows.iter().map(move |r| format!("{prefix}{r}")))
-        .collect();
-    rows.sort_by(|a, b| {
-        let key = |l: &str| l.splitn(3, ',').take(2).collect::<Vec<_>>().join(",");
-        key(a).cmp(&key(b))
-    });
-    let sorted = join(&header, &rows);
-    // The first card's rows moved to the end: every other card complete and in order.
-    let card = rows[0].splitn(3, ',').take(2).collect::<Vec<_>>().join(",") + ",";
-    let (first, rest): (Vec<String>, Vec<String>) =
-        rows.into_iter().partition(|r| r.starts_with(&card));
-    let late = join(&header, &[rest, first].concat());
+    let (sorted, late) = in_order_but_the_first_card();
     let runs: [&[&str]; 4] = [
         &["score", "-f", "csv", "--fail-under", "80"],
         &["score", "-f", "json", "--period", "quarter"],
@@ -622,22 +625,11 @@ fn without_a_spool_standard_output_is_written_as_before() {
 #[test]
 fn standard_output_to_a_file_is_cut_back_to_where_it_stood() {
     let dir = Dir::new();
-    let (header, rows) = data_rows(&sorted());
-    let mut rows: Vec<String> = ["", "x-", "y-"]
-        .iter()
-        .flat_map(|prefix| rows.iter().map(move |r| format!("{prefix}{r}")))
-        .collect();
-    rows.sort_by(|a, b| {
-        let key = |l: &str| l.splitn(3, ',').take(2).collect::<Vec<_>>().join(",");
-        key(a).cmp(&key(b))
-    });
-    dir.write("data.csv", join(&header, &rows));
+    let (sorted, late) = in_order_but_the_first_card();
+    dir.write("data.csv", sorted);
     let want = run(&dir, &["score", "-f", "csv", "data.csv"], None);
     assert_eq!(want.0, 0, "{}", want.2);
-    let card = rows[0].splitn(3, ',').take(2).collect::<Vec<_>>().join(",") + ",";
-    let (first, rest): (Vec<String>, Vec<String>) =
-        rows.into_iter().partition(|r| r.starts_with(&card));
-    dir.write("data.csv", join(&header, &[rest, first].concat()));
+    dir.write("data.csv", late);
     for (before, append) in [("", false), ("what was here\n", true), ("a line\n", false)] {
         dir.write("out.csv", before);
         let mut out = std::fs::OpenOptions::new()
