@@ -207,6 +207,9 @@ struct MergeKey {
     col: u32,
 }
 
+/// Bytes a run holds at most while every row has come in print order.
+const IN_ORDER_RUN: usize = 1 << 20;
+
 /// Runs merged at once at most; past this, runs are merged into one first, so that
 /// a small budget cannot run out of file handles.
 const MAX_RUNS: usize = 128;
@@ -368,7 +371,14 @@ impl Compactor {
             amount,
             parts,
         });
-        if run.held() >= self.limit {
+        // Rows in order go on in small runs, to reach the cards soon after they are
+        // read; they make one sorted run all the same (see `Store::spill_all`).
+        let limit = if self.in_order {
+            self.limit.min(IN_ORDER_RUN)
+        } else {
+            self.limit
+        };
+        if run.held() >= limit {
             self.hand_on();
         }
     }
@@ -422,6 +432,8 @@ pub struct Store {
     rank: Vec<u32>,
     spill_dir: PathBuf,
     runs: Vec<File>,
+    /// The run that the runs in print order so far make together, still being written.
+    in_order: Option<BufWriter<File>>,
     /// The last run, sorted, kept in memory.
     last: Option<Run>,
     /// More subjects than an index can number (more than 4 billion).
@@ -440,6 +452,7 @@ impl Store {
             rank: Vec::new(),
             spill_dir: spill_dir.to_path_buf(),
             runs: Vec::new(),
+            in_order: None,
             last: None,
             overflow: false,
             fed_all: false,
@@ -464,21 +477,45 @@ impl Store {
                 feed = None;
             }
             if run.last {
+                self.close_in_order()?;
                 self.fed_all = feed.is_some() && !self.overflow;
                 self.last = Some(run);
                 continue;
             }
-            let written = self.write_run(run.rows.iter().map(|row| {
+            let rows = run.rows.iter().map(|row| {
                 let p = run.parts.get(row.parts as usize).copied();
                 Ok((*row, p))
-            }));
-            self.runs.push(written?);
-            if self.runs.len() >= MAX_RUNS {
-                self.merge_runs()?;
+            });
+            if in_order {
+                // This run goes on from where the last one ended: one sorted run.
+                let mut out = match self.in_order.take() {
+                    Some(out) => out,
+                    None => BufWriter::with_capacity(1 << 16, self.spill_file()?),
+                };
+                self.write_rows(&mut out, rows)?;
+                self.in_order = Some(out);
+            } else {
+                self.close_in_order()?;
+                let written = self.write_run(rows);
+                self.runs.push(written?);
+                if self.runs.len() >= MAX_RUNS {
+                    self.merge_runs()?;
+                }
             }
             run.clear();
             // The room is kept for the next run.
             let _ = spiller.empties.send(run);
+        }
+        self.close_in_order()
+    }
+
+    /// Ends the run that the rows in print order make, if any.
+    fn close_in_order(&mut self) -> io::Result<()> {
+        if let Some(out) = self.in_order.take() {
+            let file = out
+                .into_inner()
+                .map_err(|e| self.spill_error(e.into_error()))?;
+            self.runs.push(file);
         }
         Ok(())
     }
@@ -583,8 +620,17 @@ impl Store {
 
     /// A new run of `rows`, which come sorted.
     fn write_run(&self, rows: impl Iterator<Item = io::Result<Spilled>>) -> io::Result<File> {
-        let file = self.spill_file()?;
-        let mut out = BufWriter::with_capacity(1 << 16, file);
+        let mut out = BufWriter::with_capacity(1 << 16, self.spill_file()?);
+        self.write_rows(&mut out, rows)?;
+        out.into_inner()
+            .map_err(|e| self.spill_error(e.into_error()))
+    }
+
+    fn write_rows(
+        &self,
+        out: &mut BufWriter<File>,
+        rows: impl Iterator<Item = io::Result<Spilled>>,
+    ) -> io::Result<()> {
         let mut buf = Vec::with_capacity(ENCODED + PARTS_ENCODED);
         for row in rows {
             let (row, parts) = row?;
@@ -592,8 +638,7 @@ impl Store {
             row.encode(parts, &mut buf);
             out.write_all(&buf).map_err(|e| self.spill_error(e))?;
         }
-        out.into_inner()
-            .map_err(|e| self.spill_error(e.into_error()))
+        Ok(())
     }
 
     /// Every row in print order, then input order, leaving out the files in
