@@ -17,7 +17,7 @@ use crate::model::Scorecard;
 use crate::read::rows::{self, ReadOptions};
 use crate::read::sheet::CellMap;
 use crate::read::source;
-use crate::score::{CardError, MissingPolicy, ScoredCard};
+use crate::score::{CardError, MissingPolicy, ScoredCard, Scorer};
 use crate::targets::SubjectTargets;
 
 /// Where scored cards go: a format's writer, an explanation, a trend, nothing.
@@ -450,6 +450,7 @@ fn hand_on(
         let targets = settings.targets;
         let mut receiver_gone = false;
         let mut won = bet;
+        let scorer = Scorer::new(settings.def);
         while let Some(card) = cards.next_card(problems)? {
             if bet && problems.has_any() {
                 won = false;
@@ -458,7 +459,7 @@ fn hand_on(
             if let Some(s) = targets.and_then(|t| t.subject_index(&card.key.subject)) {
                 subjects[s] = true;
             }
-            match card.score(settings.def, settings.missing) {
+            match card.score(&scorer, settings.missing) {
                 // After the first problem, cards are scored for their problems
                 // only: output stops where the data went wrong (SPEC §8).
                 Ok(_) if problems.has_errors() || receiver_gone => {}

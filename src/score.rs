@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use crate::model::{
     Band, BandPoints, Better, Indicator, Method, PeriodKind, Scorecard, Thresholds,
 };
-use crate::num::{div_half_up, round_half_up};
+use crate::num::{div_half_up, interpolate_scaled, mantissa_at, mul_div_half_up, round_half_up};
 use crate::targets::InForce;
 
 /// What `--missing` says to do with an assessed indicator that has no value.
@@ -207,102 +207,228 @@ impl<'a> ThresholdsOf<'a> {
 }
 
 /// Scores one card: every indicator of `def` against the thresholds in force for
-/// it, with `actuals` indexed like `def.indicators`.
+/// it, with `actuals` indexed like `def.indicators`. (To score many cards, make a
+/// `Scorer` once.)
 pub fn score_card(
     def: &Scorecard,
     thresholds: ThresholdsOf<'_>,
     actuals: &[Option<Decimal>],
     missing: MissingPolicy,
 ) -> Result<CardScore, Vec<CardError>> {
-    let mut errors = Vec::new();
-    // First pass: scores, and W over what is scored.
-    let mut lines: Vec<(Option<Decimal>, IndicatorScore)> =
-        Vec::with_capacity(def.indicators.len());
-    let mut total_weight = Decimal::ZERO;
-    for (i, indicator) in def.indicators.iter().enumerate() {
-        let actual = actuals.get(i).copied().flatten();
-        let in_force = thresholds.get(def, i);
-        let line = score_line(def, indicator, in_force, actual, missing);
-        match line {
-            Some((weight, score)) => {
-                if weight.is_some() {
-                    total_weight += indicator.weight;
-                }
-                lines.push((weight, score));
-            }
-            None => {
-                errors.push(CardError::MissingValue(i));
-            }
-        }
-    }
-    if total_weight.is_zero() {
-        errors.push(CardError::NothingToScore);
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    // Second pass: effective weights and points, now that W is known.
-    let mut total = Decimal::ZERO;
-    let indicators = lines
-        .into_iter()
-        .map(|(weight, mut line)| {
-            if let (Some(weight), Some(score)) = (weight, line.score) {
-                let points = div_half_up(score * weight, total_weight, 2).unwrap_or_default();
-                line.effective_weight = div_half_up(weight * Decimal::ONE_HUNDRED, total_weight, 2);
-                line.points = Some(points);
-                total += points;
-            }
-            line
-        })
-        .collect();
-    Ok(CardScore {
-        total,
-        band: band_of(total, &def.bands),
-        indicators,
-    })
+    Scorer::new(def).score_card(thresholds, actuals, missing)
 }
 
-/// One indicator's line before weights are known, with the weight it adds to `W`;
-/// `None` when a value is required and missing.
-fn score_line(
-    def: &Scorecard,
-    indicator: &Indicator,
-    thresholds: Option<&Thresholds>,
-    actual: Option<Decimal>,
-    missing: MissingPolicy,
-) -> Option<(Option<Decimal>, IndicatorScore)> {
-    let Some(thresholds) = thresholds else {
-        return Some((None, unscored(None, Band::NotAssessed)));
-    };
-    let target = Some(thresholds.target);
-    let Some(v) = actual else {
-        return match missing {
-            MissingPolicy::Error => None,
-            MissingPolicy::Skip => Some((None, unscored(target, Band::Missing))),
-            MissingPolicy::Zero => Some((
-                Some(indicator.weight),
-                IndicatorScore {
-                    score: Some(Decimal::ZERO),
-                    ..unscored(target, Band::Below)
-                },
-            )),
+/// Scores the cards of one scorecard. Its own thresholds are made ready once, as
+/// integers at one scale (`Ready`): a batch scores millions of values against a few
+/// dozen sets of thresholds.
+pub struct Scorer<'a> {
+    def: &'a Scorecard,
+    /// Per period kind (by `PeriodKind::index`), per indicator.
+    ready: [Vec<Option<Ready>>; 4],
+    /// The band points (meets, exceeds, far exceeds) as mantissas at 2 places, the
+    /// places of scores and totals.
+    bands: Option<[i128; 3]>,
+}
+
+impl<'a> Scorer<'a> {
+    pub fn new(def: &'a Scorecard) -> Scorer<'a> {
+        let ready = PeriodKind::ALL.map(|kind| {
+            def.indicators
+                .iter()
+                .map(|indicator| Ready::new(indicator.thresholds(kind)?, &def.bands))
+                .collect()
+        });
+        let b = &def.bands;
+        let at_2 = |d| mantissa_at(d, 2);
+        let bands = (|| Some([at_2(b.meets)?, at_2(b.exceeds)?, at_2(b.far_exceeds)?]))();
+        Scorer { def, ready, bands }
+    }
+
+    /// `band_of` a score or total, in integers.
+    fn band(&self, score: Decimal) -> Band {
+        match (self.bands, mantissa_at(score, 2)) {
+            (Some([meets, exceeds, far_exceeds]), Some(s)) => match s {
+                _ if s >= far_exceeds => Band::FarExceeds,
+                _ if s >= exceeds => Band::Exceeds,
+                _ if s >= meets => Band::Meets,
+                _ => Band::Below,
+            },
+            _ => band_of(score, &self.def.bands),
+        }
+    }
+
+    /// Scores one card: every indicator against the thresholds in force for it, with
+    /// `actuals` indexed like the indicators.
+    pub fn score_card(
+        &self,
+        thresholds: ThresholdsOf<'_>,
+        actuals: &[Option<Decimal>],
+        missing: MissingPolicy,
+    ) -> Result<CardScore, Vec<CardError>> {
+        let def = self.def;
+        let mut errors = Vec::new();
+        // First pass: scores, and W over what is scored.
+        let mut lines: Vec<(Option<Decimal>, IndicatorScore)> =
+            Vec::with_capacity(def.indicators.len());
+        let mut total_weight = Decimal::ZERO;
+        for (i, indicator) in def.indicators.iter().enumerate() {
+            let actual = actuals.get(i).copied().flatten();
+            let in_force = thresholds.get(def, i);
+            let ready = match thresholds {
+                ThresholdsOf::Card(kind) => self.ready[kind.index()].get(i).copied().flatten(),
+                ThresholdsOf::Subject(_) => None,
+            };
+            let line = self.score_line(indicator, in_force, ready, actual, missing);
+            match line {
+                Some((weight, score)) => {
+                    if weight.is_some() {
+                        total_weight += indicator.weight;
+                    }
+                    lines.push((weight, score));
+                }
+                None => {
+                    errors.push(CardError::MissingValue(i));
+                }
+            }
+        }
+        if total_weight.is_zero() {
+            errors.push(CardError::NothingToScore);
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        // Second pass: effective weights and points, now that W is known.
+        let mut total = Decimal::ZERO;
+        let indicators = lines
+            .into_iter()
+            .map(|(weight, mut line)| {
+                if let (Some(weight), Some(score)) = (weight, line.score) {
+                    let points =
+                        mul_div_half_up(score, weight, total_weight, 2).unwrap_or_default();
+                    line.effective_weight =
+                        mul_div_half_up(weight, Decimal::ONE_HUNDRED, total_weight, 2);
+                    line.points = Some(points);
+                    total += points;
+                }
+                line
+            })
+            .collect();
+        Ok(CardScore {
+            total,
+            band: self.band(total),
+            indicators,
+        })
+    }
+
+    /// One indicator's line before weights are known, with the weight it adds to
+    /// `W`; `None` when a value is required and missing.
+    fn score_line(
+        &self,
+        indicator: &Indicator,
+        thresholds: Option<&Thresholds>,
+        ready: Option<Ready>,
+        actual: Option<Decimal>,
+        missing: MissingPolicy,
+    ) -> Option<(Option<Decimal>, IndicatorScore)> {
+        let Some(thresholds) = thresholds else {
+            return Some((None, unscored(None, Band::NotAssessed)));
         };
-    };
-    let score = score_value(
-        indicator.method,
-        indicator.better,
-        thresholds,
-        &def.bands,
-        v,
-    );
-    Some((
-        Some(indicator.weight),
-        IndicatorScore {
-            actual: Some(v),
-            score: Some(score),
-            ..unscored(target, band_of(score, &def.bands))
-        },
-    ))
+        let target = Some(thresholds.target);
+        let Some(v) = actual else {
+            return match missing {
+                MissingPolicy::Error => None,
+                MissingPolicy::Skip => Some((None, unscored(target, Band::Missing))),
+                MissingPolicy::Zero => Some((
+                    Some(indicator.weight),
+                    IndicatorScore {
+                        score: Some(Decimal::ZERO),
+                        ..unscored(target, Band::Below)
+                    },
+                )),
+            };
+        };
+        let ready = ready
+            .filter(|_| indicator.method == Method::Bands)
+            .and_then(|ready| ready.interpolate(indicator.better, v));
+        let score = ready.unwrap_or_else(|| {
+            score_value(
+                indicator.method,
+                indicator.better,
+                thresholds,
+                &self.def.bands,
+                v,
+            )
+        });
+        Some((
+            Some(indicator.weight),
+            IndicatorScore {
+                actual: Some(v),
+                score: Some(score),
+                ..unscored(target, self.band(score))
+            },
+        ))
+    }
+}
+
+/// A set of thresholds made ready for banded scoring: its breakpoints, worst to best,
+/// and their points, as mantissas at one scale. Comparing a value with them compares
+/// integers, where comparing decimals of different scales aligns them every time.
+#[derive(Clone, Copy, Debug)]
+struct Ready {
+    scale: u32,
+    len: usize,
+    values: [i128; 5],
+    points: [i128; 5],
+    /// The best breakpoint's points, which a value that reaches it scores.
+    top: Decimal,
+}
+
+impl Ready {
+    /// Values of up to this many places are scored in integers (more than anyone
+    /// types); others, like numbers too large, by `interpolate`.
+    const MIN_SCALE: u32 = 4;
+
+    fn new(t: &Thresholds, bands: &BandPoints) -> Option<Ready> {
+        let scale = each_breakpoint(t, bands)
+            .map(|b| b.value.scale().max(b.points.scale()))
+            .fold(Ready::MIN_SCALE, u32::max);
+        let mut ready = Ready {
+            scale,
+            len: 0,
+            values: [0; 5],
+            points: [0; 5],
+            top: Decimal::ZERO,
+        };
+        for b in each_breakpoint(t, bands) {
+            ready.values[ready.len] = mantissa_at(b.value, scale)?;
+            ready.points[ready.len] = mantissa_at(b.points, scale)?;
+            ready.top = b.points;
+            ready.len += 1;
+        }
+        Some(ready)
+    }
+
+    /// What `interpolate` gives, or `None` when `v` has more places than `scale` or a
+    /// step does not fit 96 bits; then `interpolate` is asked, which then gives the
+    /// same (its scale is no larger, so its steps fit when these do).
+    fn interpolate(&self, better: Better, v: Decimal) -> Option<Decimal> {
+        let x = mantissa_at(v, self.scale)?;
+        let values = &self.values[..self.len];
+        let Some(k) = values.iter().rposition(|&b| match better {
+            Better::Higher => x >= b,
+            Better::Lower => x <= b,
+        }) else {
+            return Some(Decimal::ZERO);
+        };
+        if k + 1 == self.len {
+            return Some(round_half_up(self.top, 2));
+        }
+        let (low, high) = (
+            (values[k], self.points[k]),
+            (values[k + 1], self.points[k + 1]),
+        );
+        interpolate_scaled([low.0, low.1, high.0, high.1, x], self.scale, 2)
+    }
 }
 
 fn unscored(target: Option<Decimal>, band: Band) -> IndicatorScore {

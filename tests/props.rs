@@ -7,7 +7,9 @@ use std::str::FromStr;
 use std::sync::OnceLock;
 
 use kpi::cards::{CardData, CardKey};
-use kpi::model::{Band, BandPoints, Better, Method, PeriodKind, Scorecard, Thresholds};
+use kpi::model::{
+    Aggregate, Band, BandPoints, Better, Indicator, Method, PeriodKind, Scorecard, Thresholds,
+};
 use kpi::num::{fixed, plain};
 use kpi::read::encoding::Encoding;
 use kpi::read::rows::ReadOptions;
@@ -186,6 +188,28 @@ fn ordered_thresholds(better: Better, wide: bool) -> impl Strategy<Value = Thres
                 best: keep[3].then_some(b[4]),
             }
         })
+}
+
+/// A scorecard of one indicator, scored as `case` says in months.
+fn one_indicator_card(case: &Case) -> Scorecard {
+    Scorecard {
+        title: "t".into(),
+        title_en: None,
+        targets: None,
+        bands: case.points,
+        indicators: vec![Indicator {
+            id: "i".into(),
+            name: "i".into(),
+            name_en: None,
+            unit: "%".into(),
+            unit_en: None,
+            better: case.better,
+            weight: Decimal::ONE,
+            aggregate: Aggregate::Mean,
+            method: case.method,
+            periods: [Some(case.t), None, None, None],
+        }],
+    }
 }
 
 fn only_target(target: Decimal) -> Thresholds {
@@ -380,6 +404,25 @@ proptest! {
                     prop_assert!(lo >= n && n > hi, "score {} is not {}/{} rounded", s, n, span);
                 }
             }
+        }
+    }
+
+    /// A scorecard's own thresholds are made ready once for a batch (as integers at one
+    /// scale); a card scored against them gets the scores `score_value` gives, and the
+    /// bands `band_of` gives, for any thresholds, band points and values.
+    #[test]
+    fn a_card_scored_against_thresholds_made_ready_scores_each_value_as_given(
+        (case, vs) in with_actuals(any_case(true), 8, true)
+    ) {
+        let def = one_indicator_card(&case);
+        for v in vs {
+            let month = ThresholdsOf::Card(PeriodKind::Month);
+            let card = score_card(&def, month, &[Some(v)], MissingPolicy::Error);
+            let card = card.map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+            let line = &card.indicators[0];
+            prop_assert_eq!(line.score, Some(case.score(v)), "v = {}", v);
+            prop_assert_eq!(line.band, band_of(case.score(v), &case.points));
+            prop_assert_eq!(card.band, band_of(card.total, &case.points));
         }
     }
 

@@ -9,7 +9,7 @@ use crate::model::{PeriodKind, Scorecard};
 use crate::period::Period;
 use crate::read::rows::{Loc, Observation};
 use crate::read::value::Value;
-use crate::score::{CardError, MissingPolicy, ScoredCard, ThresholdsOf, score_card};
+use crate::score::{CardError, MissingPolicy, ScoredCard, Scorer, ThresholdsOf};
 use crate::targets::{InForce, SubjectTargets};
 
 pub mod group;
@@ -110,7 +110,7 @@ impl CardData {
     /// Scores the card (§4): its values, then the gaps a `--partial` roll-up left.
     pub fn score(
         &self,
-        def: &Scorecard,
+        scorer: &Scorer<'_>,
         missing: MissingPolicy,
     ) -> Result<ScoredCard, Vec<CardError>> {
         let values: Vec<_> = self
@@ -122,7 +122,7 @@ impl CardData {
             Some(in_force) => ThresholdsOf::Subject(&in_force.thresholds),
             None => ThresholdsOf::Card(self.key.kind),
         };
-        let score = score_card(def, thresholds, &values, missing)?;
+        let score = scorer.score_card(thresholds, &values, missing)?;
         Ok(ScoredCard {
             subject: self.key.subject.clone(),
             period: self.key.period_label(),

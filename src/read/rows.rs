@@ -1181,10 +1181,10 @@ impl Fractions {
         if self.ranges[i].is_empty() || value.parts.is_some() {
             return;
         }
-        let size = value.amount.abs();
-        if size.is_zero() || size > Decimal::ONE || text.contains(['%', '％']) {
+        if !crate::num::within_one(value.amount) || text.contains(['%', '％']) {
             return;
         }
+        let size = value.amount.abs();
         if !self.ranges[i]
             .iter()
             .any(|&(lo, hi)| lo <= value.amount && value.amount <= hi)
