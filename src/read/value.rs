@@ -6,7 +6,7 @@ use std::fmt;
 
 use rust_decimal::Decimal;
 
-use crate::num::div_half_up;
+use crate::num::mul_div_half_up;
 
 /// A parsed actual value. `parts` keeps `a` and `b` of an `a/b` cell for roll-up (§6).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,8 +110,12 @@ pub fn parse_value(cell: &str, unit: &str) -> Result<Option<Value>, ValueError> 
         if b.is_zero() {
             return Err(ValueError::ZeroDenominator);
         }
-        let numerator = if percent { a * Decimal::ONE_HUNDRED } else { a };
-        let amount = div_half_up(numerator, b, 4).ok_or(ValueError::TooLarge)?;
+        let scale = if percent {
+            Decimal::ONE_HUNDRED
+        } else {
+            Decimal::ONE
+        };
+        let amount = mul_div_half_up(a, scale, b, 4).ok_or(ValueError::TooLarge)?;
         check_limits(amount)?;
         return Ok(Some(Value {
             amount,
