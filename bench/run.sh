@@ -288,13 +288,13 @@ echo "Load average before/after measuring: $load_before / $load_after; rustc run
 # that a drift in the machine's speed moves both sides of each pair.
 if command -v farm-bench >/dev/null 2>&1; then
     echo
-    echo "### Paired runs (farm-bench --vs, medians of 7 pairs)"
+    echo "### Paired runs (farm-bench --vs, medians of 7 pairs unless said)"
     pair() {
-        local label=$1 a=$2 b=$3
+        local label=$1 a=$2 b=$3 n=${4:-7}
         echo
         echo "$label"
         echo '```'
-        farm-bench -n 7 --timeout 600 --vs "sh -c 'exec $b > /dev/null'" -- sh -c "exec $a > /dev/null" 2>&1 |
+        farm-bench -n "$n" --timeout 600 --vs "sh -c 'exec $b > /dev/null'" -- sh -c "exec $a > /dev/null" 2>&1 |
             grep -E '^(A|B) (wall|peak)|^A/B wall' || true
         echo '```'
     }
@@ -303,6 +303,14 @@ if command -v farm-bench >/dev/null 2>&1; then
         pair "big-$order.csv (A) against big.csv (B)" "$KPI score --format csv $DATA/big-$order.csv" "$KPI score --format csv $DATA/big.csv"
     done
     pair "kpi check (A) against kpi score (B), big.csv" "$KPI check $DATA/big.csv" "$KPI score --format csv $DATA/big.csv"
+    if [[ ${BENCH_LARGE:-1} == 1 ]]; then
+        # 10x the rows against the same order at 1x: 5 pairs each, about 3 minutes.
+        for order in subject period shuffled reverse; do
+            small=$DATA/big-$order.csv
+            [[ $order == subject ]] && small=$DATA/big.csv
+            pair "big10-$order.csv (A) against ${small##*/} (B), 5 pairs" "$KPI score --format csv $DATA/big10-$order.csv" "$KPI score --format csv $small" 5
+        done
+    fi
 fi
 
 # --- hyperfine (only if already installed) --------------------------------------------
