@@ -165,7 +165,7 @@ fn quotient_half_up_64(num: i64, den: i64, dp: u32) -> Option<Decimal> {
     }
     let q = i64::try_from(q).ok()?;
     let signed = if (num < 0) != (den < 0) { -q } else { q };
-    Some(Decimal::new(signed, dp))
+    Decimal::try_new(signed, dp).ok()
 }
 
 /// The mantissa of `d` at `scale` places; `None` when `d` has more places or the

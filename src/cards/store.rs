@@ -5,8 +5,9 @@
 //! interns its subjects, sorts it and spills it to a temporary file while the reading
 //! thread fills the other half; at the end the runs are merged, on a thread of its
 //! own too: external sorting, as `sort` and databases do it. Rows that arrive in order
-//! make runs that are already sorted and merge without interleaving. Spill files are
-//! unnamed (unlinked at creation), so nothing is left behind however the process ends.
+//! go in small runs (to reach the cards soon), already sorted, written on to one spill
+//! file: one sorted run. Spill files are unnamed (unlinked at creation), so nothing is
+//! left behind however the process ends.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
