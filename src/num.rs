@@ -492,27 +492,17 @@ mod tests {
         assert_eq!(div_half_up(d("0.5"), d("0.04"), 0), Some(d("13")));
         assert_eq!(div_half_up(d("1"), d("0"), 2), None);
         // The same as a product over a divisor: score · weight / W, weight · 100 / W.
-        assert_eq!(
-            mul_div_half_up(d("0.5"), d("2"), d("8"), 2),
-            Some(d("0.13"))
-        );
-        assert_eq!(
-            mul_div_half_up(d("-1"), d("1"), d("8"), 2),
-            Some(d("-0.13"))
-        );
-        assert_eq!(
-            mul_div_half_up(d("1"), d("-1"), d("8"), 2),
-            Some(d("-0.13"))
-        );
-        assert_eq!(
-            mul_div_half_up(d("62.5"), d("20"), d("89"), 2),
-            Some(d("14.04"))
-        );
-        assert_eq!(
-            mul_div_half_up(d("20"), d("100"), d("89"), 2),
-            Some(d("22.47"))
-        );
-        assert_eq!(mul_div_half_up(d("1"), d("1"), d("0"), 2), None);
+        for (a, b, c, want) in [
+            ("0.5", "2", "8", Some("0.13")),
+            ("-1", "1", "8", Some("-0.13")),
+            ("1", "-1", "8", Some("-0.13")),
+            ("62.5", "20", "89", Some("14.04")),
+            ("20", "100", "89", Some("22.47")),
+            ("1", "1", "0", None),
+        ] {
+            let got = mul_div_half_up(d(a), d(b), d(c), 2);
+            assert_eq!(got, want.map(d), "{a} · {b} / {c}");
+        }
         // Past 64 bits: 10^14 · 10^14 / 8.
         let big = d("100000000000000");
         let want = d("1250000000000000000000000000");

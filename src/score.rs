@@ -232,15 +232,21 @@ pub struct Scorer<'a> {
 
 impl<'a> Scorer<'a> {
     pub fn new(def: &'a Scorecard) -> Scorer<'a> {
+        // Only banded scoring compares a value with breakpoints.
         let ready = PeriodKind::ALL.map(|kind| {
             def.indicators
                 .iter()
-                .map(|indicator| Ready::new(indicator.thresholds(kind)?, &def.bands))
+                .map(|indicator| match indicator.method {
+                    Method::Bands => Ready::new(indicator.thresholds(kind)?, &def.bands),
+                    _ => None,
+                })
                 .collect()
         });
         let b = &def.bands;
-        let at_2 = |d| mantissa_at(d, 2);
-        let bands = (|| Some([at_2(b.meets)?, at_2(b.exceeds)?, at_2(b.far_exceeds)?]))();
+        let bands = match [b.meets, b.exceeds, b.far_exceeds].map(|d| mantissa_at(d, 2)) {
+            [Some(meets), Some(exceeds), Some(far_exceeds)] => Some([meets, exceeds, far_exceeds]),
+            _ => None,
+        };
         Scorer { def, ready, bands }
     }
 
@@ -275,7 +281,9 @@ impl<'a> Scorer<'a> {
             let actual = actuals.get(i).copied().flatten();
             let in_force = thresholds.get(def, i);
             let ready = match thresholds {
-                ThresholdsOf::Card(kind) => self.ready[kind.index()].get(i).copied().flatten(),
+                ThresholdsOf::Card(kind) => {
+                    self.ready[kind.index()].get(i).and_then(Option::as_ref)
+                }
                 ThresholdsOf::Subject(_) => None,
             };
             let line = self.score_line(indicator, in_force, ready, actual, missing);
@@ -326,7 +334,7 @@ impl<'a> Scorer<'a> {
         &self,
         indicator: &Indicator,
         thresholds: Option<&Thresholds>,
-        ready: Option<Ready>,
+        ready: Option<&Ready>,
         actual: Option<Decimal>,
         missing: MissingPolicy,
     ) -> Option<(Option<Decimal>, IndicatorScore)> {
@@ -347,9 +355,7 @@ impl<'a> Scorer<'a> {
                 )),
             };
         };
-        let ready = ready
-            .filter(|_| indicator.method == Method::Bands)
-            .and_then(|ready| ready.interpolate(indicator.better, v));
+        let ready = ready.and_then(|ready| ready.interpolate(indicator.better, v));
         let score = ready.unwrap_or_else(|| {
             score_value(
                 indicator.method,
@@ -373,7 +379,7 @@ impl<'a> Scorer<'a> {
 /// A set of thresholds made ready for banded scoring: its breakpoints, worst to best,
 /// and their points, as mantissas at one scale. Comparing a value with them compares
 /// integers, where comparing decimals of different scales aligns them every time.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 struct Ready {
     scale: u32,
     len: usize,

@@ -344,10 +344,9 @@ fn an_interrupted_run_leaves_nothing_behind() {
     use std::io::Write;
     let dir = Dir::new();
     let temp = Dir::new();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kpi"))
-        .current_dir(dir.path())
+    let mut child = dir
+        .kpi_process()
         .env("TMPDIR", temp.path())
-        .env_remove("KPI_CONFIG")
         .args(["score", "-f", "csv", "--memory", "1K", "-o", "out.csv", "-"])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::null())
@@ -589,9 +588,8 @@ fn output_to_dev_null_is_written_and_kept_nowhere() {
         .expect("running kpi");
     assert_eq!(to_null.status.code(), Some(0));
     let null = std::fs::File::create("/dev/null").expect("/dev/null");
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_kpi"))
-        .current_dir(dir.path())
-        .env_remove("KPI_CONFIG")
+    let status = dir
+        .kpi_process()
         .args(["score", "-f", "csv", "--memory", "1K", "data.csv"])
         .stdout(null)
         .status()
@@ -641,9 +639,8 @@ fn standard_output_to_a_file_is_cut_back_to_where_it_stood() {
             // At the end of what is there, as a shell leaves it after `echo`.
             std::io::Seek::seek(&mut out, std::io::SeekFrom::End(0)).expect("seek");
         }
-        let status = std::process::Command::new(env!("CARGO_BIN_EXE_kpi"))
-            .current_dir(dir.path())
-            .env_remove("KPI_CONFIG")
+        let status = dir
+            .kpi_process()
             .args(["score", "-f", "csv", "--memory", "1K", "data.csv"])
             .stdout(out)
             .status()

@@ -6,7 +6,13 @@ use assert_cmd::Command;
 
 /// `kpi` with a pinned environment: English locale, no colour, no `$KPI_CONFIG`.
 pub fn kpi() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kpi"));
+    Command::from_std(kpi_process())
+}
+
+/// `kpi` pinned as `kpi()` is, as a `std::process::Command`: for a test that hands it
+/// its own standard streams (a file, `/dev/null`, a pipe it writes to) or signals it.
+pub fn kpi_process() -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_kpi"));
     cmd.env_remove("KPI_CONFIG")
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
@@ -46,7 +52,12 @@ impl Dir {
 
     /// `kpi` run in this folder.
     pub fn kpi(&self) -> Command {
-        let mut cmd = kpi();
+        Command::from_std(self.kpi_process())
+    }
+
+    /// `kpi_process()` run in this folder.
+    pub fn kpi_process(&self) -> std::process::Command {
+        let mut cmd = kpi_process();
         cmd.current_dir(self.path());
         cmd
     }
